@@ -1,0 +1,34 @@
+// force timezone to UTC to allow tests to work regardless of local timezone
+process.env.TZ = 'UTC';
+
+const base = require('./.config/jest.config');
+const { grafanaESModules, nodeModulesToTransform } = require('./.config/jest/utils');
+
+// d3 and internmap ship only ES modules: transform them like Grafana's own ESM dependencies.
+const shared = {
+  ...base,
+  transform: { ...base.transform, '^.+\\.mjs$': '@swc/jest' },
+  transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, 'd3-.*', 'internmap'])],
+};
+
+module.exports = {
+  projects: [
+    {
+      // Pure core, Node shells, simulator, Prometheus client and the cross-process tests in tests/.
+      ...shared,
+      displayName: 'node',
+      testEnvironment: 'node',
+      setupFilesAfterEnv: [],
+      testMatch: [
+        '<rootDir>/src/{core,node,sim,prom}/**/*.test.ts',
+        '<rootDir>/tests/**/*.test.ts',
+      ],
+    },
+    {
+      // React components of the app, the data source and the panel, with Grafana's runtime mocked at its boundary.
+      ...shared,
+      displayName: 'ui',
+      testMatch: ['<rootDir>/src/*.test.{ts,tsx}', '<rootDir>/src/{datasource,panel,components,pages}/**/*.test.{ts,tsx}'],
+    },
+  ],
+};

@@ -1,0 +1,29 @@
+import CopyWebpackPlugin from 'copy-webpack-plugin';
+import path from 'path';
+import type { Configuration } from 'webpack';
+import { merge } from 'webpack-merge';
+
+import grafanaConfig, { type Env } from './.config/webpack/webpack.config';
+
+// Extends create-plugin's config (kept as generated) with what the plugin ships beside its code:
+// the tfjs wasm binaries (found at run time with setWasmPaths) and the bundled demo models.
+const config = async (env: Env): Promise<Configuration> => {
+  const baseConfig = await grafanaConfig(env);
+  return merge(baseConfig, {
+    plugins: [
+      new CopyWebpackPlugin({
+        patterns: [
+          {
+            from: path.resolve(__dirname, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm'),
+            to: 'wasm/[name][ext]',
+          },
+          // Logos of the nested data source and panel (create-plugin copies only the app's own).
+          { from: '*/img/*', to: '.', noErrorOnMissing: true },
+          { from: path.resolve(__dirname, 'models/demo'), to: 'models/demo', noErrorOnMissing: true },
+        ],
+      }),
+    ],
+  });
+};
+
+export default config;
