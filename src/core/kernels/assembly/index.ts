@@ -1,0 +1,2 @@
+// @ts-nocheck: AssemblyScript entry (compiled by asc), not TypeScript for tsc.
+export * from './forward';
