@@ -29,6 +29,38 @@ export interface KernelExports {
     lanes: number,
     z: Ptr
   ): void;
+  mseGrad(y: Ptr, x: Ptr, rows: number, features: number, lanes: number, n: number, steps: number, scale: number): number;
+  matmulT(
+    dz: Ptr,
+    dzStep: number,
+    groups: number,
+    w: Ptr,
+    rowOff: number,
+    kTotal: number,
+    rows: number,
+    out: Ptr,
+    outStep: number,
+    steps: number,
+    lanes: number,
+    accumulate: boolean
+  ): void;
+  weightGrad(
+    x: Ptr,
+    xStep: number,
+    rows: number,
+    dz: Ptr,
+    dzStep: number,
+    groups: number,
+    steps: number,
+    tStart: number,
+    lanes: number,
+    dw: Ptr,
+    rowOff: number,
+    kTotal: number
+  ): void;
+  biasGrad(dz: Ptr, dzStep: number, rows: number, steps: number, lanes: number, db: Ptr): void;
+  lstmBackward(units: number, gates: Ptr, c: Ptr, dh: Ptr, dz: Ptr, dc: Ptr, w: Ptr, kIn: number, steps: number, lanes: number): void;
+  adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, count: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number): void;
   toLanes(src: Ptr, n: number, steps: number, features: number, dst: Ptr, rows: number, lanes: number): void;
   fromLanes(src: Ptr, rows: number, lanes: number, n: number, steps: number, features: number, dst: Ptr): void;
 }
