@@ -8,7 +8,7 @@ import { availableParallelism } from 'os';
 
 import { autoencoderWeightsOf } from '../src/core/kernels/autoencoder';
 import { autoencoderShape, buildAutoencoder } from '../src/core/model';
-import { loadNodeFastAutoencoder } from '../src/node/kernels';
+import { loadNodeFastModel } from '../src/node/kernels';
 import { loadTf } from '../src/node/tf';
 import { type BenchEntry, type BenchOptions, type BenchResult, rate } from './measure';
 
@@ -55,7 +55,7 @@ async function projectEntries(name: AeModel, options: BenchOptions): Promise<Ben
   const x = randomWindows(INFER_BATCH, features, 1);
   const out: BenchResult[] = [];
   for (const threads of [availableParallelism(), 0]) {
-    const fast = await loadNodeFastAutoencoder(weights, { threads });
+    const fast = await loadNodeFastModel(weights, { threads });
     try {
       const samples = await rate(() => fast.reconstruct(x, INFER_BATCH), INFER_BATCH, options);
       out.push({

@@ -68,8 +68,8 @@ export interface KernelExports {
 export type KernelFlavour = 'relaxed-simd' | 'simd';
 
 export interface KernelBytes {
-  simd: Uint8Array;
-  relaxed?: Uint8Array;
+  simd: Uint8Array<ArrayBuffer>;
+  relaxed?: Uint8Array<ArrayBuffer>;
 }
 
 export interface CompiledKernels {
@@ -104,7 +104,7 @@ export async function instantiateKernels(module: WebAssembly.Module): Promise<Ke
   return instance.exports as unknown as KernelExports;
 }
 
-function fromBase64(text: string): Uint8Array {
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   const lookup = new Uint8Array(128);
   for (let i = 0; i < alphabet.length; i++) {

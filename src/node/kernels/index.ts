@@ -7,14 +7,20 @@ import { join } from 'path';
 import { setFlagsFromString } from 'v8';
 import { Worker } from 'worker_threads';
 
-import { type AutoencoderWeights, loadFastAutoencoder, type FastAutoencoder } from '../../core/kernels/autoencoder';
+import type { AutoencoderWeights } from '../../core/kernels/autoencoder';
 import {
   type CompiledKernels,
   type KernelFlavour,
   compileKernels,
   embeddedKernelBytes,
 } from '../../core/kernels/loader';
-import { type ParallelAutoencoder, type WorkerPort, loadParallelAutoencoder } from '../../core/kernels/parallel';
+import {
+  type FastModel,
+  type FastModelOptions,
+  type WorkerPort,
+  loadFastModel,
+  loadParallelModel,
+} from '../../core/kernels/parallel';
 
 let compiled: Map<KernelFlavour, Promise<CompiledKernels>> | undefined;
 
@@ -48,28 +54,17 @@ export function nodeKernelPorts(count: number): WorkerPort[] {
   });
 }
 
-export interface NodeFastOptions {
+export interface NodeFastOptions extends FastModelOptions {
   /** Worker threads; 0 runs on the calling thread. Default: one per CPU. */
   threads?: number;
   flavour?: KernelFlavour;
-  maxLanes?: number;
 }
 
-export async function loadNodeFastAutoencoder(
-  weights: AutoencoderWeights,
-  options: NodeFastOptions = {}
-): Promise<ParallelAutoencoder> {
+/** The fast autoencoder in Node: on worker threads (one per CPU by default) or the calling thread. */
+export async function loadNodeFastModel(weights: AutoencoderWeights, options: NodeFastOptions = {}): Promise<FastModel> {
   const kernels = await nodeKernels(options.flavour);
   const threads = options.threads ?? availableParallelism();
-  if (threads === 0) {
-    const model: FastAutoencoder = await loadFastAutoencoder(weights, { kernels, maxLanes: options.maxLanes });
-    return {
-      shape: model.shape,
-      flavour: model.flavour,
-      threads: 0,
-      reconstruct: async (windows, n) => model.reconstruct(windows, n),
-      dispose: () => undefined,
-    };
-  }
-  return loadParallelAutoencoder(weights, nodeKernelPorts(threads), kernels, { maxLanes: options.maxLanes });
+  return threads === 0
+    ? loadFastModel(weights, kernels, options)
+    : loadParallelModel(weights, nodeKernelPorts(threads), kernels, options);
 }
