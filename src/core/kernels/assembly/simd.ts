@@ -51,7 +51,7 @@ export function tanhNum(x: v128, z: v128): v128 {
   const z2 = f32x4.mul(z, z);
   const lo = madd(z2, madd(z, k(5), k(6)), madd(z, k(7), k(8)));
   const hi = madd(z2, k(2), madd(z, k(3), k(4)));
-  return f32x4.mul(x, madd(f32x4.mul(z2, z), hi, lo));
+  return f32x4.mul(x, madd(f32x4.mul(z2, z2), hi, lo));
 }
 
 /** q(x^2), positive. */
