@@ -32,7 +32,11 @@ async function tfjsEntries(name: AeModel, options: BenchOptions): Promise<BenchR
   const features = AE_MODELS[name];
   const model = buildAutoencoder(tf, autoencoderShape(features, WINDOW), 1234);
   const x = tf.tensor3d(randomWindows(INFER_BATCH, features, 1), [INFER_BATCH, WINDOW, features]);
-  const infer = await rate(() => tf.tidy(() => (model.predict(x) as ReturnType<typeof tf.tensor>).dataSync()), INFER_BATCH, options);
+  const infer = await rate(
+    () => tf.tidy(() => (model.predict(x) as ReturnType<typeof tf.tensor>).dataSync()),
+    INFER_BATCH,
+    options
+  );
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
   const xt = tf.tensor3d(randomWindows(TRAIN_BATCH, features, 2), [TRAIN_BATCH, WINDOW, features]);
   const train = await rate(() => model.trainOnBatch(xt, xt), TRAIN_BATCH, options);
@@ -49,22 +53,22 @@ async function tfjsEntries(name: AeModel, options: BenchOptions): Promise<BenchR
 async function projectEntries(name: AeModel, options: BenchOptions): Promise<BenchResult[]> {
   const tf = await loadTf();
   const features = AE_MODELS[name];
-  const model = buildAutoencoder(tf, autoencoderShape(features, WINDOW), 1234);
+  const shape = autoencoderShape(features, WINDOW);
+  const model = buildAutoencoder(tf, shape, 1234);
   const weights = autoencoderWeightsOf(model);
   model.dispose();
   const x = randomWindows(INFER_BATCH, features, 1);
+  const xt = randomWindows(TRAIN_BATCH, features, 2);
   const out: BenchResult[] = [];
   for (const threads of [availableParallelism(), 0]) {
-    const fast = await loadNodeFastModel(weights, { threads });
+    const fast = await loadNodeFastModel(weights, { threads, dropout: shape.dropout, seed: 1234 });
+    const impl = threads ? 'project' : 'project-1thread';
+    const note = `wasm ${fast.flavour} kernels, ${threads ? `${threads} worker threads` : 'calling thread only'}`;
     try {
-      const samples = await rate(() => fast.reconstruct(x, INFER_BATCH), INFER_BATCH, options);
-      out.push({
-        name: `${name}-infer`,
-        impl: threads ? 'project' : 'project-1thread',
-        unit: 'samples/s',
-        samples,
-        note: `wasm ${fast.flavour} kernels, ${threads ? `${threads} worker threads` : 'calling thread only'}`,
-      });
+      const infer = await rate(() => fast.reconstruct(x, INFER_BATCH), INFER_BATCH, options);
+      const train = await rate(() => fast.trainBatch(xt, TRAIN_BATCH), TRAIN_BATCH, options);
+      out.push({ name: `${name}-infer`, impl, unit: 'samples/s', samples: infer, note });
+      out.push({ name: `${name}-train`, impl, unit: 'samples/s', samples: train, note });
     } finally {
       fast.dispose();
     }

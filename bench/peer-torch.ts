@@ -28,7 +28,10 @@ export interface PeerOutcome {
 
 export function runTorchPeer(models: string[], seconds: number, peer = PEER): Promise<PeerOutcome> {
   if (!existsSync(peer)) {
-    return Promise.resolve({ results: [], note: `no PyTorch peer: ${peer} is missing (shared/ must sit beside the clone)` });
+    return Promise.resolve({
+      results: [],
+      note: `no PyTorch peer: ${peer} is missing (shared/ must sit beside the clone)`,
+    });
   }
   const model = models.length === 1 ? models[0] : 'all';
   const args = ['--json', '--no-ceiling', '--model', model, '--seconds', String(seconds)];
@@ -39,7 +42,13 @@ export function runTorchPeer(models: string[], seconds: number, peer = PEER): Pr
         done({ results: [], note: `no PyTorch figures: ${why}` });
         return;
       }
-      const info = JSON.parse(stdout) as { torch_version: string; threads: number; results: PeerResult[]; warnings: string[]; blas: { kind: string } };
+      const info = JSON.parse(stdout) as {
+        torch_version: string;
+        threads: number;
+        results: PeerResult[];
+        warnings: string[];
+        blas: { kind: string };
+      };
       const results = info.results
         .filter((r) => models.includes(r.model))
         .map((r) => {
@@ -48,14 +57,21 @@ export function runTorchPeer(models: string[], seconds: number, peer = PEER): Pr
             name: `${r.model}-${r.mode}`,
             impl: 'pytorch',
             unit: 'samples/s',
-            stats: { median: r.blocks_samples_per_s.median, min: r.blocks_samples_per_s.min, max: r.blocks_samples_per_s.max },
+            stats: {
+              median: r.blocks_samples_per_s.median,
+              min: r.blocks_samples_per_s.min,
+              max: r.blocks_samples_per_s.max,
+            },
             note: `torch ${info.torch_version}, ${info.threads} threads, BLAS ${info.blas.kind}, 0.5 s blocks${
               foreign === undefined ? '' : `, other processes ${foreign.toFixed(2)} CPUs`
             }`,
           };
         });
-      done({ results, note: info.warnings.join(' '), info: { torch_version: info.torch_version, threads: info.threads, blas: info.blas } });
+      done({
+        results,
+        note: info.warnings.join(' '),
+        info: { torch_version: info.torch_version, threads: info.threads, blas: info.blas },
+      });
     });
   });
 }
-

@@ -35,7 +35,9 @@ function table(results: BenchResult[]): string {
     ]);
   }
   const width = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  return rows.map((row) => row.map((cell, c) => (c < 3 ? cell.padEnd(width[c]) : cell.padStart(width[c]))).join('  ')).join('\n');
+  return rows
+    .map((row) => row.map((cell, c) => (c < 3 ? cell.padEnd(width[c]) : cell.padStart(width[c]))).join('  '))
+    .join('\n');
 }
 
 async function main(argv: string[]) {
@@ -114,7 +116,16 @@ async function main(argv: string[]) {
       machine,
       results: results.map((r) => {
         const s = statsOf(r);
-        return { name: r.name, impl: r.impl, unit: r.unit, median: s?.median ?? null, min: s?.min ?? null, max: s?.max ?? null, samples: r.samples, note: r.note };
+        return {
+          name: r.name,
+          impl: r.impl,
+          unit: r.unit,
+          median: s?.median ?? null,
+          min: s?.min ?? null,
+          max: s?.max ?? null,
+          samples: r.samples,
+          note: r.note,
+        };
       }),
       notes,
     };

@@ -31,7 +31,14 @@ function uniform(seed: number): () => number {
 function randomModel(shape: AutoencoderShape, seed: number): tf.Sequential {
   const model = buildAutoencoder(tf, shape, seed);
   const random = uniform(seed);
-  model.setWeights(model.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => 1.2 * random() - 0.6), w.shape)));
+  model.setWeights(
+    model.getWeights().map((w) =>
+      tf.tensor(
+        Float32Array.from({ length: w.size }, () => 1.2 * random() - 0.6),
+        w.shape
+      )
+    )
+  );
   return model;
 }
 
@@ -63,12 +70,17 @@ describe.each(SHAPES)('the fast autoencoder, %s', (_, shape) => {
     // 37 windows: not a multiple of the 8-lane tiles, and with maxLanes 16 spread over three passes.
     const n = 37;
     const x = windows(n, shape, 12);
-    const expected = tf.tidy(() => (model.predict(tf.tensor3d(x, [n, shape.window, shape.features])) as tf.Tensor).dataSync());
-    const fast = await loadFastAutoencoder(autoencoderWeightsOf(model), { kernels: await compileKernels(undefined, 'simd'), maxLanes: 16 });
+    const expected = tf.tidy(() =>
+      (model.predict(tf.tensor3d(x, [n, shape.window, shape.features])) as tf.Tensor).dataSync()
+    );
+    const fast = await loadFastAutoencoder(autoencoderWeightsOf(model), {
+      kernels: await compileKernels(undefined, 'simd'),
+      maxLanes: 16,
+    });
     const got = fast.reconstruct(x, n);
     expect(got).toHaveLength(expected.length);
     // float32 sums of ~100 terms carry ~1e-6 of their terms' size: outputs near 0 are compared on the outputs' scale.
-    const rms = Math.sqrt(expected.reduce((s, v) => s + v * v, 0) / expected.length);
+    const rms = Math.sqrt(Array.from(expected as Float32Array).reduce((s, v) => s + v * v, 0) / expected.length);
     expect(rms).toBeGreaterThan(0.1);
     let worst = 0;
     for (let i = 0; i < got.length; i++) {
@@ -147,8 +159,17 @@ describe('training with the fast kernels', () => {
     }
     const epochs = 12;
     const reference = buildAutoencoder(tf, shape, 71);
-    const fast = await loadFastModel(autoencoderWeightsOf(reference), await compileKernels(), { dropout: shape.dropout, seed: 71 });
-    const result = await trainAutoencoder(tf, reference, x, n, { epochs, batchSize: 32, validationSplit: 0, patience: epochs, seed: 71 });
+    const fast = await loadFastModel(autoencoderWeightsOf(reference), await compileKernels(), {
+      dropout: shape.dropout,
+      seed: 71,
+    });
+    const result = await trainAutoencoder(tf, reference, x, n, {
+      epochs,
+      batchSize: 32,
+      validationSplit: 0,
+      patience: epochs,
+      seed: 71,
+    });
     // Its own batch order (contiguous batches, rotated every epoch) and dropout masks: the end point is compared, not the path.
     let loss = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {

@@ -102,7 +102,12 @@ function packLstmBias(bias: Float32Array, units: number): Float32Array {
 }
 
 /** Packs a dense kernel [k, n] into [ceil(n/4)][k][4], zero rows past n. */
-function packDense(kernel: Float32Array, bias: Float32Array, k: number, n: number): { w: Float32Array; b: Float32Array } {
+function packDense(
+  kernel: Float32Array,
+  bias: Float32Array,
+  k: number,
+  n: number
+): { w: Float32Array; b: Float32Array } {
   const groups = Math.ceil(n / 4);
   const w = new Float32Array(groups * k * 4);
   const b = new Float32Array(groups * 4);
@@ -415,7 +420,19 @@ class KernelAutoencoder implements FastAutoencoder {
     this.step++;
     const [b1, b2] = [0.9, 0.999];
     const { params, grad, m, v } = this.region;
-    this.k.adam(params, grad, m, v, this.paramCount, this.learningRate, b1, b2, 1e-7, 1 - b1 ** this.step, 1 - b2 ** this.step);
+    this.k.adam(
+      params,
+      grad,
+      m,
+      v,
+      this.paramCount,
+      this.learningRate,
+      b1,
+      b2,
+      1e-7,
+      1 - b1 ** this.step,
+      1 - b2 ** this.step
+    );
   }
 
   weights(of: 'weights' | 'gradients' = 'weights'): Float32Array[] {
@@ -480,7 +497,12 @@ function unpackLstmBias(b: Float32Array, units: number): Float32Array {
   return out;
 }
 
-function unpackDense(w: Float32Array, b: Float32Array, k: number, n: number): { kernel: Float32Array; bias: Float32Array } {
+function unpackDense(
+  w: Float32Array,
+  b: Float32Array,
+  k: number,
+  n: number
+): { kernel: Float32Array; bias: Float32Array } {
   const kernel = new Float32Array(k * n);
   const bias = new Float32Array(n);
   for (let r = 0; r < n; r++) {

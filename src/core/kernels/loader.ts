@@ -12,7 +12,18 @@ type Ptr = number;
 export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): Ptr;
-  dense(x: Ptr, xStep: number, k: number, w: Ptr, bias: Ptr, groups: number, y: Ptr, yStep: number, steps: number, lanes: number): void;
+  dense(
+    x: Ptr,
+    xStep: number,
+    k: number,
+    w: Ptr,
+    bias: Ptr,
+    groups: number,
+    y: Ptr,
+    yStep: number,
+    steps: number,
+    lanes: number
+  ): void;
   lstm(
     x: Ptr,
     xStep: number,
@@ -29,7 +40,16 @@ export interface KernelExports {
     lanes: number,
     z: Ptr
   ): void;
-  mseGrad(y: Ptr, x: Ptr, rows: number, features: number, lanes: number, n: number, steps: number, scale: number): number;
+  mseGrad(
+    y: Ptr,
+    x: Ptr,
+    rows: number,
+    features: number,
+    lanes: number,
+    n: number,
+    steps: number,
+    scale: number
+  ): number;
   matmulT(
     dz: Ptr,
     dzStep: number,
@@ -59,8 +79,31 @@ export interface KernelExports {
     kTotal: number
   ): void;
   biasGrad(dz: Ptr, dzStep: number, rows: number, steps: number, lanes: number, db: Ptr): void;
-  lstmBackward(units: number, gates: Ptr, c: Ptr, dh: Ptr, dz: Ptr, dc: Ptr, w: Ptr, kIn: number, steps: number, lanes: number): void;
-  adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, count: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number): void;
+  lstmBackward(
+    units: number,
+    gates: Ptr,
+    c: Ptr,
+    dh: Ptr,
+    dz: Ptr,
+    dc: Ptr,
+    w: Ptr,
+    kIn: number,
+    steps: number,
+    lanes: number
+  ): void;
+  adam(
+    p: Ptr,
+    g: Ptr,
+    m: Ptr,
+    v: Ptr,
+    count: number,
+    lr: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    c1: number,
+    c2: number
+  ): void;
   toLanes(src: Ptr, n: number, steps: number, features: number, dst: Ptr, rows: number, lanes: number): void;
   fromLanes(src: Ptr, rows: number, lanes: number, n: number, steps: number, features: number, dst: Ptr): void;
 }

@@ -45,7 +45,13 @@ export interface FastModel {
 }
 
 type Request =
-  | { kind: 'init'; module: WebAssembly.Module; flavour: CompiledKernels['flavour']; weights: AutoencoderWeights; options: FastModelOptions }
+  | {
+      kind: 'init';
+      module: WebAssembly.Module;
+      flavour: CompiledKernels['flavour'];
+      weights: AutoencoderWeights;
+      options: FastModelOptions;
+    }
   | { kind: 'reconstruct'; windows: Float32Array; n: number }
   | { kind: 'gradients'; windows: Float32Array; n: number; total: number; mask: Float32Array | null }
   | { kind: 'apply'; gradients: Float32Array }

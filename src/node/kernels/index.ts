@@ -61,7 +61,10 @@ export interface NodeFastOptions extends FastModelOptions {
 }
 
 /** The fast autoencoder in Node: on worker threads (one per CPU by default) or the calling thread. */
-export async function loadNodeFastModel(weights: AutoencoderWeights, options: NodeFastOptions = {}): Promise<FastModel> {
+export async function loadNodeFastModel(
+  weights: AutoencoderWeights,
+  options: NodeFastOptions = {}
+): Promise<FastModel> {
   const kernels = await nodeKernels(options.flavour);
   const threads = options.threads ?? availableParallelism();
   return threads === 0
