@@ -14,6 +14,8 @@ export interface BenchResult {
   stats?: Stats;
   /** Shown under the table (threads, flavour, why something is missing...). */
   note?: string;
+  /** CPUs that other processes kept busy while this figure was measured (a wrong figure's likely cause). */
+  foreignCpus?: number | null;
 }
 
 export interface BenchOptions {

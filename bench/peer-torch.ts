@@ -62,9 +62,8 @@ export function runTorchPeer(models: string[], seconds: number, peer = PEER): Pr
               min: r.blocks_samples_per_s.min,
               max: r.blocks_samples_per_s.max,
             },
-            note: `torch ${info.torch_version}, ${info.threads} threads, BLAS ${info.blas.kind}, 0.5 s blocks${
-              foreign === undefined ? '' : `, other processes ${foreign.toFixed(2)} CPUs`
-            }`,
+            note: `torch ${info.torch_version}, ${info.threads} threads, BLAS ${info.blas.kind}, min/median/max of 0.5 s blocks`,
+            foreignCpus: foreign ?? null,
           };
         });
       done({

@@ -20,7 +20,7 @@ function entries(only: Set<string> | null): BenchEntry[] {
 function table(results: BenchResult[]): string {
   const torch = new Map(results.filter((r) => r.impl === 'pytorch').map((r) => [r.name, statsOf(r)?.median]));
   const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));
-  const rows = [['name', 'impl', 'unit', 'median', 'min', 'max', '/ pytorch']];
+  const rows = [['name', 'impl', 'unit', 'median', 'min', 'max', '/ pytorch', 'other CPUs']];
   for (const r of results) {
     const s = statsOf(r);
     const peer = torch.get(r.name);
@@ -32,6 +32,7 @@ function table(results: BenchResult[]): string {
       s ? fmt(s.min) : '-',
       s ? fmt(s.max) : '-',
       s && peer && r.impl !== 'pytorch' ? `${(s.median / peer).toFixed(2)}x` : '',
+      r.foreignCpus === undefined || r.foreignCpus === null ? '?' : r.foreignCpus.toFixed(2),
     ]);
   }
   const width = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
@@ -56,8 +57,11 @@ async function main(argv: string[]) {
   const stopLoad = foreignLoad();
   const results: BenchResult[] = [];
   for (const entry of entries(only)) {
+    const stopEntryLoad = foreignLoad();
     const r = await entry(options);
+    const entryLoad = stopEntryLoad();
     for (const one of Array.isArray(r) ? r : [r]) {
+      one.foreignCpus ??= entryLoad;
       if (!only || [...only].some((o) => one.name.startsWith(o))) {
         results.push(one);
         const s = statsOf(one);
@@ -100,12 +104,12 @@ async function main(argv: string[]) {
   for (const [impl, note] of impls) {
     console.log(`  ${impl}: ${note}`);
   }
-  if (!results.some((r) => r.impl === 'pytorch') && aeModels.length) {
-    console.log('  PyTorch is not available: no project / PyTorch ratios in this run.');
-  }
-  for (const n of notes) {
+  for (const n of notes.flatMap((n) => n.split('\n'))) {
     console.log(`  ${n}`);
   }
+  console.log(
+    "  other CPUs: what other processes used while the figure was measured (above ~0.2, a figure is low by an unknown factor, PyTorch's two threads most of all)"
+  );
   console.log(
     `  machine: ${machine.cpu}, ${machine.logicalCpus} CPUs, Node ${machine.node}; other processes used ${
       foreign === null ? '?' : foreign.toFixed(2)
