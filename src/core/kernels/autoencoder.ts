@@ -255,12 +255,12 @@ class KernelAutoencoder implements FastAutoencoder {
     const L = Math.ceil(n / LANE_TILE) * LANE_TILE;
     const row = L * 4;
     k.toLanes(b.io, n, T, F, b.x, F, L);
-    k.lstm(b.x, F * row, F, h1, p.w1, p.b1, 0, b.h1, b.c, 0, 0, T, L, b.z);
-    k.lstm(b.h1, h1 * row, h1, h2, p.w2, p.b2, 0, b.h2, b.c, 0, 0, T, L, b.z);
+    k.lstm(b.x, F * row, F, h1, p.w1, p.b1, 0, b.h1, b.c, 0, 0, 0, T, L, b.z);
+    k.lstm(b.h1, h1 * row, h1, h2, p.w2, p.b2, 0, b.h2, b.c, 0, 0, 0, T, L, b.z);
     // Dropout is the identity in inference; the repeated code is projected once for all steps.
     k.dense(b.h2 + (T - 1) * h2 * row, 0, h2, p.w3x, p.b3x, h3, b.pre3, 0, 1, L);
-    k.lstm(0, 0, 0, h3, p.w3, 0, b.pre3, b.h3, b.c, 0, 0, T, L, b.z);
-    k.lstm(b.h3, h3 * row, h3, h4, p.w4, p.b4, 0, b.h4, b.c, 0, 0, T, L, b.z);
+    k.lstm(0, 0, 0, h3, p.w3, 0, b.pre3, b.h3, b.c, 0, 0, 0, T, L, b.z);
+    k.lstm(b.h3, h3 * row, h3, h4, p.w4, p.b4, 0, b.h4, b.c, 0, 0, 0, T, L, b.z);
     k.dense(b.h4, h4 * row, h4, p.wd, p.bd, this.fRows / 4, b.y, this.fRows * row, T, L);
     k.fromLanes(b.y, this.fRows, L, n, T, F, b.io);
   }
@@ -298,6 +298,7 @@ class KernelAutoencoder implements FastAutoencoder {
       sizes[`h${i + 1}`] = T * u * L;
       sizes[`c${i + 1}`] = T * u * L;
       sizes[`g${i + 1}`] = T * 4 * u * L;
+      sizes[`tc${i + 1}`] = T * u * L;
     });
     const t: Record<string, number> = {};
     for (const [name, size] of Object.entries(sizes)) {
@@ -325,8 +326,8 @@ class KernelAutoencoder implements FastAutoencoder {
     // Forward in training mode: keep every step's gates and cells.
     this.f32(t.io, n * T * F).set(windows.subarray(0, n * T * F));
     k.toLanes(t.io, n, T, F, t.x, F, L);
-    k.lstm(t.x, F * row, F, h1, p.w1, p.b1, 0, t.h1, t.c1, h1 * row, t.g1, T, L, t.z);
-    k.lstm(t.h1, h1 * row, h1, h2, p.w2, p.b2, 0, t.h2, t.c2, h2 * row, t.g2, T, L, t.z);
+    k.lstm(t.x, F * row, F, h1, p.w1, p.b1, 0, t.h1, t.c1, h1 * row, t.g1, t.tc1, T, L, t.z);
+    k.lstm(t.h1, h1 * row, h1, h2, p.w2, p.b2, 0, t.h2, t.c2, h2 * row, t.g2, t.tc2, T, L, t.z);
     const mask = this.f32(t.mask, h2 * L).fill(0);
     for (let s = 0; s < n; s++) {
       for (let u = 0; u < h2; u++) {
@@ -339,8 +340,8 @@ class KernelAutoencoder implements FastAutoencoder {
       code[i] = last[i] * mask[i];
     }
     k.dense(t.code, 0, h2, p.w3x, p.b3x, h3, t.pre3, 0, 1, L);
-    k.lstm(0, 0, 0, h3, p.w3, 0, t.pre3, t.h3, t.c3, h3 * row, t.g3, T, L, t.z);
-    k.lstm(t.h3, h3 * row, h3, h4, p.w4, p.b4, 0, t.h4, t.c4, h4 * row, t.g4, T, L, t.z);
+    k.lstm(0, 0, 0, h3, p.w3, 0, t.pre3, t.h3, t.c3, h3 * row, t.g3, t.tc3, T, L, t.z);
+    k.lstm(t.h3, h3 * row, h3, h4, p.w4, p.b4, 0, t.h4, t.c4, h4 * row, t.g4, t.tc4, T, L, t.z);
     const fr = this.fRows;
     k.dense(t.h4, h4 * row, h4, p.wd, p.bd, fr / 4, t.y, fr * row, T, L);
     const sse = k.mseGrad(t.y, t.x, fr, F, L, n, T, 2 / (total * T * F));
@@ -349,9 +350,9 @@ class KernelAutoencoder implements FastAutoencoder {
     k.weightGrad(t.h4, h4 * row, h4, t.y, fr * row, fr / 4, T, 0, L, g('wd'), 0, h4);
     k.biasGrad(t.y, fr * row, fr, T, L, g('bd'));
     k.matmulT(t.y, fr * row, fr / 4, p.wd, 0, h4, h4, t.dha, h4 * row, T, L, false);
-    this.lstmGradients(h4, h3, t.h3, t.h4, t.g4, t.c4, t.dha, p.w4, g('w4'), g('b4'), t, L, t.dhb);
+    this.lstmGradients(h4, h3, t.h3, t.h4, 4, t.dha, p.w4, g('w4'), g('b4'), t, L, t.dhb);
     // Decoder layer 1: recurrent part in the LSTM, its repeated input through the projection.
-    k.lstmBackward(h3, t.g3, t.c3, t.dhb, t.dz, t.dc, p.w3, 0, T, L);
+    k.lstmBackward(h3, t.g3, t.c3, t.tc3, t.dhb, t.dz, t.dc, g('b3x'), p.w3, 0, T, L);
     k.weightGrad(t.h3 - h3 * row, h3 * row, h3, t.dz, 4 * h3 * row, h3, T, 1, L, g('w3'), 0, h3);
     const dpre = this.f32(t.dpre, 4 * h3 * L).fill(0);
     for (let s = 0; s < T; s++) {
@@ -361,7 +362,6 @@ class KernelAutoencoder implements FastAutoencoder {
       }
     }
     k.weightGrad(t.code, 0, h2, t.dpre, 0, h3, 1, 0, L, g('w3x'), 0, h2);
-    k.biasGrad(t.dpre, 0, 4 * h3, 1, L, g('b3x'));
     k.matmulT(t.dpre, 0, h3, p.w3x, 0, h2, h2, t.dcode, 0, 1, L, false);
     // Dropout, then the encoder's last state is the only output of layer 2 that has a gradient.
     const dh2 = this.f32(t.dha, T * h2 * L).fill(0);
@@ -369,8 +369,8 @@ class KernelAutoencoder implements FastAutoencoder {
     for (let i = 0; i < dcode.length; i++) {
       dh2[(T - 1) * h2 * L + i] = dcode[i] * mask[i];
     }
-    this.lstmGradients(h2, h1, t.h1, t.h2, t.g2, t.c2, t.dha, p.w2, g('w2'), g('b2'), t, L, t.dhb);
-    this.lstmGradients(h1, F, t.x, t.h1, t.g1, t.c1, t.dhb, p.w1, g('w1'), g('b1'), t, L, 0);
+    this.lstmGradients(h2, h1, t.h1, t.h2, 2, t.dha, p.w2, g('w2'), g('b2'), t, L, t.dhb);
+    this.lstmGradients(h1, F, t.x, t.h1, 1, t.dhb, p.w1, g('w1'), g('b1'), t, L, 0);
     return sse;
   }
 
@@ -380,8 +380,7 @@ class KernelAutoencoder implements FastAutoencoder {
     kIn: number,
     x: number,
     h: number,
-    gates: number,
-    c: number,
+    layer: number,
     dh: number,
     w: number,
     gw: number,
@@ -394,10 +393,9 @@ class KernelAutoencoder implements FastAutoencoder {
     const T = this.shape.window;
     const row = L * 4;
     const dzStep = 4 * units * row;
-    k.lstmBackward(units, gates, c, dh, t.dz, t.dc, w, kIn, T, L);
+    k.lstmBackward(units, t[`g${layer}`], t[`c${layer}`], t[`tc${layer}`], dh, t.dz, t.dc, gb, w, kIn, T, L);
     k.weightGrad(x, kIn * row, kIn, t.dz, dzStep, units, T, 0, L, gw, 0, kIn + units);
     k.weightGrad(h - units * row, units * row, units, t.dz, dzStep, units, T, 1, L, gw, kIn, kIn + units);
-    k.biasGrad(t.dz, dzStep, 4 * units, T, L, gb);
     if (dx) {
       k.matmulT(t.dz, dzStep, units, w, 0, kIn + units, kIn, dx, kIn * row, T, L, false);
     }

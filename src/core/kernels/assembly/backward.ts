@@ -4,7 +4,7 @@
  * [unit][k][gate] (dense weights [group][k][4], the same shape with four output rows per group),
  * gate gradients dz [t][unit][gate][lane] (for a dense layer, its output gradient [t][row][lane]).
  */
-import { madd, vtanh } from './simd';
+import { madd } from './simd';
 
 @inline
 function hsum(v: v128): f32 {
@@ -219,18 +219,21 @@ export function biasGrad(dz: usize, dzStep: usize, rows: i32, steps: i32, lanes:
 }
 
 /**
- * Backpropagation through time of one LSTM layer (forward.ts's lstm with `gates` kept and
- * cStep = one step). dh: [t][unit][lane] gradient of the outputs, overwritten: the recurrent
- * part is added into dh[t - 1] as the pass goes back. dz: out, gate pre-activation gradients
- * [t][unit][gate][lane]. dc: scratch [unit][lane].
+ * Backpropagation through time of one LSTM layer (forward.ts's lstm with `gates` and `tanhC`
+ * kept and cStep = one step). dh: [t][unit][lane] gradient of the outputs, overwritten: the
+ * recurrent part is added into dh[t - 1] as the pass goes back. dz: out, gate pre-activation
+ * gradients [t][unit][gate][lane]; db: the bias gradient [unit][gate] is added to it on the way.
+ * dc: scratch [unit][lane].
  */
 export function lstmBackward(
   units: i32,
   gates: usize,
   c: usize,
+  tanhC: usize,
   dh: usize,
   dz: usize,
   dc: usize,
+  db: usize,
   w: usize,
   kIn: i32,
   steps: i32,
@@ -246,22 +249,38 @@ export function lstmBackward(
       const gp = gates + <usize>t * gStep + (<usize>j << 2) * row;
       const zp = dz + <usize>t * gStep + (<usize>j << 2) * row;
       const off = <usize>j * row;
+      let si = f32x4.splat(0);
+      let sf = si;
+      let sg = si;
+      let so = si;
       for (let l: usize = 0; l < row; l += 16) {
         const i = v128.load(gp + l);
         const f = v128.load(gp + row + l);
         const g = v128.load(gp + 2 * row + l);
         const o = v128.load(gp + 3 * row + l);
-        const ct = v128.load(c + <usize>t * hStep + off + l);
         const cPrev = t > 0 ? v128.load(c + <usize>(t - 1) * hStep + off + l) : f32x4.splat(0);
-        const tc = vtanh(ct);
+        const tc = v128.load(tanhC + <usize>t * hStep + off + l);
         const dhv = v128.load(dh + <usize>t * hStep + off + l);
         const dcv = madd(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc)), v128.load(dc + off + l));
         v128.store(dc + off + l, f32x4.mul(dcv, f));
-        v128.store(zp + l, f32x4.mul(f32x4.mul(dcv, g), f32x4.mul(i, f32x4.sub(one, i))));
-        v128.store(zp + row + l, f32x4.mul(f32x4.mul(dcv, cPrev), f32x4.mul(f, f32x4.sub(one, f))));
-        v128.store(zp + 2 * row + l, f32x4.mul(f32x4.mul(dcv, i), f32x4.sub(one, f32x4.mul(g, g))));
-        v128.store(zp + 3 * row + l, f32x4.mul(f32x4.mul(dhv, tc), f32x4.mul(o, f32x4.sub(one, o))));
+        const di = f32x4.mul(f32x4.mul(dcv, g), f32x4.mul(i, f32x4.sub(one, i)));
+        const df = f32x4.mul(f32x4.mul(dcv, cPrev), f32x4.mul(f, f32x4.sub(one, f)));
+        const dg = f32x4.mul(f32x4.mul(dcv, i), f32x4.sub(one, f32x4.mul(g, g)));
+        const dO = f32x4.mul(f32x4.mul(dhv, tc), f32x4.mul(o, f32x4.sub(one, o)));
+        v128.store(zp + l, di);
+        v128.store(zp + row + l, df);
+        v128.store(zp + 2 * row + l, dg);
+        v128.store(zp + 3 * row + l, dO);
+        si = f32x4.add(si, di);
+        sf = f32x4.add(sf, df);
+        sg = f32x4.add(sg, dg);
+        so = f32x4.add(so, dO);
       }
+      const bp = db + (<usize>j << 4);
+      store<f32>(bp, load<f32>(bp) + hsum(si));
+      store<f32>(bp, load<f32>(bp, 4) + hsum(sf), 4);
+      store<f32>(bp, load<f32>(bp, 8) + hsum(sg), 8);
+      store<f32>(bp, load<f32>(bp, 12) + hsum(so), 12);
     }
     if (t > 0) {
       matmulT(dz + <usize>t * gStep, 0, units, w, kIn, kIn + units, units, dh + <usize>(t - 1) * hStep, 0, 1, lanes, true);

@@ -6,7 +6,7 @@
  * (i, f, g, o) of one unit, so a tile's accumulators hold all gates of that unit and the cell
  * update runs while they are still in registers (gate fusion).
  */
-import { madd, sigmoidTimesTanh, vsigmoid, vtanh } from './simd';
+import { madd, vsigmoid, vtanh } from './simd';
 
 /** Weight bytes of one block of groups kept hot in L2 while every lane tile passes over it. */
 const BLOCK_BYTES: i32 = 160 * 1024;
@@ -91,10 +91,10 @@ export function dense(
  * the same every step: a repeated input projected once, with kIn = 0);
  * h: output [t][unit][lane]; c: cell [t][unit][lane] with cStep bytes per step (0 = in place);
  * gates: 0, or where to keep i, f, g, o after activation for the backward pass, [t][unit][4][lane];
+ * tanhC: 0, or where to keep tanh(c) for the backward pass, [t][unit][lane];
  * z: scratch for the pre-activations of one lane tile, 128 bytes per unit.
- * Per lane tile, the matrix products of all units run first and the cell updates after: the cell
- * update is a long chain of dependent operations, and a loop of only those lets the processor
- * overlap one unit's chain with the next one's.
+ * Per lane tile, the matrix products of all units run first, then the activations, then the cell
+ * updates (see below).
  */
 export function lstm(
   x: usize,
@@ -108,6 +108,7 @@ export function lstm(
   c: usize,
   cStep: usize,
   gates: usize,
+  tanhC: usize,
   steps: i32,
   lanes: i32,
   z: usize
@@ -204,8 +205,25 @@ export function lstm(
           v128.store(zp, o0, 96);
           v128.store(zp, o1, 112);
         }
+        // Activations: one short loop body per gate row, independent from row to row, so the
+        // processor overlaps the rows' dependency chains (a whole cell update per iteration is
+        // too long a chain for its reorder window). Training keeps them in `gates`.
+        const rows = (j1 - j0) << 2;
+        const act = gates ? gates + <usize>t * (hStep << 2) + (<usize>j0 << 2) * row + lo : z;
+        const actRow = gates ? row : 32;
+        for (let r = 0; r < rows; r++) {
+          const zp = z + (<usize>r << 5);
+          const ap = act + <usize>r * actRow;
+          if ((r & 3) == 2) {
+            v128.store(ap, vtanh(v128.load(zp)));
+            v128.store(ap, vtanh(v128.load(zp, 16)), 16);
+          } else {
+            v128.store(ap, vsigmoid(v128.load(zp)));
+            v128.store(ap, vsigmoid(v128.load(zp, 16)), 16);
+          }
+        }
         for (let j = j0; j < j1; j++) {
-          const zp = z + (<usize>(j - j0) << 7);
+          const ap = act + <usize>((j - j0) << 2) * actRow;
           const off = <usize>j * row + lo;
           // Zero state before the first step.
           let c0 = f32x4.splat(0);
@@ -214,38 +232,18 @@ export function lstm(
             c0 = v128.load(cp + off);
             c1 = v128.load(cp + off, 16);
           }
-          if (gates) {
-            // Training: keep the activations for the backward pass.
-            const i0 = vsigmoid(v128.load(zp));
-            const i1 = vsigmoid(v128.load(zp, 16));
-            const f0 = vsigmoid(v128.load(zp, 32));
-            const f1 = vsigmoid(v128.load(zp, 48));
-            const g0 = vtanh(v128.load(zp, 64));
-            const g1 = vtanh(v128.load(zp, 80));
-            const o0 = vsigmoid(v128.load(zp, 96));
-            const o1 = vsigmoid(v128.load(zp, 112));
-            c0 = madd(f0, c0, f32x4.mul(i0, g0));
-            c1 = madd(f1, c1, f32x4.mul(i1, g1));
-            v128.store(ht + off, f32x4.mul(o0, vtanh(c0)));
-            v128.store(ht + off, f32x4.mul(o1, vtanh(c1)), 16);
-            const gp = gates + <usize>t * (hStep << 2) + (<usize>j << 2) * row + lo;
-            v128.store(gp, i0);
-            v128.store(gp, i1, 16);
-            v128.store(gp + row, f0);
-            v128.store(gp + row, f1, 16);
-            v128.store(gp + 2 * row, g0);
-            v128.store(gp + 2 * row, g1, 16);
-            v128.store(gp + 3 * row, o0);
-            v128.store(gp + 3 * row, o1, 16);
-          } else {
-            // Inference: three divisions per vector instead of five.
-            c0 = madd(vsigmoid(v128.load(zp, 32)), c0, sigmoidTimesTanh(v128.load(zp), v128.load(zp, 64)));
-            c1 = madd(vsigmoid(v128.load(zp, 48)), c1, sigmoidTimesTanh(v128.load(zp, 16), v128.load(zp, 80)));
-            v128.store(ht + off, sigmoidTimesTanh(v128.load(zp, 96), c0));
-            v128.store(ht + off, sigmoidTimesTanh(v128.load(zp, 112), c1), 16);
-          }
+          c0 = madd(v128.load(ap + actRow), c0, f32x4.mul(v128.load(ap), v128.load(ap + 2 * actRow)));
+          c1 = madd(v128.load(ap + actRow, 16), c1, f32x4.mul(v128.load(ap, 16), v128.load(ap + 2 * actRow, 16)));
+          const tc0 = vtanh(c0);
+          const tc1 = vtanh(c1);
+          v128.store(ht + off, f32x4.mul(v128.load(ap + 3 * actRow), tc0));
+          v128.store(ht + off, f32x4.mul(v128.load(ap + 3 * actRow, 16), tc1), 16);
           v128.store(ct + off, c0);
           v128.store(ct + off, c1, 16);
+          if (tanhC) {
+            v128.store(tanhC + <usize>t * hStep + off, tc0);
+            v128.store(tanhC + <usize>t * hStep + off, tc1, 16);
+          }
         }
       }
     }
