@@ -87,7 +87,7 @@ describe.each(SHAPES)('the fast autoencoder, %s', (_, shape) => {
       worst = Math.max(worst, Math.abs(got[i] - expected[i]) / (Math.abs(expected[i]) + rms));
     }
     expect(worst).toBeLessThan(1e-5);
-  });
+  }, 120_000);
 
   it("computes the gradients of the mean squared error that tfjs' autodiff computes, within 1e-5 relative", async () => {
     const noDropout = { ...shape, dropout: 0 };
@@ -108,7 +108,7 @@ describe.each(SHAPES)('the fast autoencoder, %s', (_, shape) => {
     variables.forEach((v, i) => {
       expect(scaledError(ours[i], grads[v.name].dataSync())).toBeLessThan(1e-5);
     });
-  });
+  }, 120_000);
 
   it('gives back the weights it was loaded with, bit for bit, in tfjs order', async () => {
     const model = randomModel(shape, 31);
@@ -117,7 +117,7 @@ describe.each(SHAPES)('the fast autoencoder, %s', (_, shape) => {
     const got = fast.weights();
     expect(got.map((w) => w.length)).toEqual(expected.map((w) => w.length));
     got.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(expected[i])));
-  });
+  }, 120_000);
 });
 
 describe('training with the fast kernels', () => {
@@ -143,7 +143,7 @@ describe('training with the fast kernels', () => {
     ours.forEach((loss, i) => expect(Math.abs(loss - theirs[i]) / theirs[i]).toBeLessThan(1e-4));
     const weights = await fast.weights();
     model.getWeights().forEach((w, i) => expect(scaledError(weights[i], w.dataSync())).toBeLessThan(1e-4));
-  });
+  }, 120_000);
 
   it('converges with dropout to the loss that trainAutoencoder reaches on the same data and seed, within 10%', async () => {
     const n = 256;
@@ -183,5 +183,5 @@ describe('training with the fast kernels', () => {
     }
     expect(result.history[0].loss).toBeGreaterThan(2 * result.loss);
     expect(Math.abs(loss - result.history[epochs - 1].loss) / result.history[epochs - 1].loss).toBeLessThan(0.1);
-  });
+  }, 120_000);
 });
