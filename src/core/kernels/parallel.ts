@@ -53,7 +53,14 @@ type Request =
       options: FastModelOptions;
     }
   | { kind: 'reconstruct'; windows: Float32Array; n: number }
-  | { kind: 'gradients'; windows: Float32Array; n: number; total: number; mask: Float32Array | null }
+  | {
+      kind: 'gradients';
+      windows: Float32Array;
+      n: number;
+      total: number;
+      mask: Float32Array | null;
+      apply: Float32Array | null;
+    }
   | { kind: 'apply'; gradients: Float32Array }
   | { kind: 'weights' };
 
@@ -86,6 +93,9 @@ export function serveKernelPort(port: KernelPort): void {
         return [{ out }, [out.buffer]];
       }
       case 'gradients': {
+        if (request.apply) {
+          model.applyGradients(request.apply);
+        }
         const value = model.computeGradients(request.windows, request.n, request.total, request.mask);
         const out = model.gradients().slice();
         return [{ out, value }, [out.buffer]];
@@ -149,6 +159,16 @@ export async function loadParallelModel(
   const { window, features, units } = weights.shape;
   const stride = window * features;
   const dropout = new Dropout(units[1], options);
+  // The summed gradients of the last batch travel with the next request (one round trip per step);
+  // anything that reads the weights applies them first.
+  let pending: Float32Array | null = null;
+  const flush = async () => {
+    if (pending) {
+      const gradients = pending;
+      pending = null;
+      await Promise.all(clients.map((c) => c.call({ kind: 'apply', gradients })));
+    }
+  };
   /** Equal shares of n samples, rounded to the kernels' 8-lane tiles: [client, start, size]. */
   const shares = (n: number) => {
     const share = Math.ceil(n / clients.length / 8) * 8;
@@ -161,6 +181,7 @@ export async function loadParallelModel(
     flavour: kernels.flavour,
     threads: clients.length,
     async reconstruct(windows, n) {
+      await flush();
       const parts = shares(n).map(([c, start, size]) => {
         const slice = windows.slice(start * stride, (start + size) * stride);
         return c.call({ kind: 'reconstruct', windows: slice, n: size }, [slice.buffer]);
@@ -175,11 +196,18 @@ export async function loadParallelModel(
     },
     async trainBatch(windows, n) {
       const mask = dropout.mask(n);
+      const work = shares(n);
+      if (work.length < clients.length) {
+        // Workers without a share this time must still take the last step.
+        await flush();
+      }
+      const apply = pending;
+      pending = null;
       const parts = await Promise.all(
-        shares(n).map(([c, start, size]) => {
+        work.map(([c, start, size]) => {
           const slice = windows.slice(start * stride, (start + size) * stride);
           const m = mask && mask.slice(start * units[1], (start + size) * units[1]);
-          return c.call({ kind: 'gradients', windows: slice, n: size, total: n, mask: m }, [slice.buffer]);
+          return c.call({ kind: 'gradients', windows: slice, n: size, total: n, mask: m, apply }, [slice.buffer]);
         })
       );
       const sum = parts[0].out!;
@@ -189,10 +217,13 @@ export async function loadParallelModel(
           sum[i] += g[i];
         }
       }
-      await Promise.all(clients.map((c) => c.call({ kind: 'apply', gradients: sum })));
+      pending = sum;
       return parts.reduce((s, p) => s + p.value!, 0) / (n * stride);
     },
-    weights: async () => (await clients[0].call({ kind: 'weights' })).arrays!,
+    async weights() {
+      await flush();
+      return (await clients[0].call({ kind: 'weights' })).arrays!;
+    },
     dispose() {
       ports.forEach((p) => p.terminate());
     },
