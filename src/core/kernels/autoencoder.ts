@@ -360,11 +360,7 @@ class KernelAutoencoder implements FastAutoencoder {
         mask[u * L + s] = dropoutMask ? dropoutMask[s * h2 + u] : 1;
       }
     }
-    const last = this.f32(t.h2 + (T - 1) * h2 * row, h2 * L);
-    const code = this.f32(t.code, h2 * L);
-    for (let i = 0; i < code.length; i++) {
-      code[i] = last[i] * mask[i];
-    }
+    k.multiply(t.h2 + (T - 1) * h2 * row, t.mask, t.code, h2 * L);
     k.dense(t.code, 0, h2, p.w3x, p.b3x, h3, t.pre3, 0, 1, L);
     k.lstm(0, 0, 0, h3, p.w3, 0, t.pre3, t.h3, t.c3, h3 * row, t.g3, t.tc3, T, L, t.z);
     k.lstm(t.h3, h3 * row, h3, h4, p.w4, p.b4, 0, t.h4, t.c4, h4 * row, t.g4, t.tc4, T, L, t.z);
@@ -380,21 +376,12 @@ class KernelAutoencoder implements FastAutoencoder {
     // Decoder layer 1: recurrent part in the LSTM, its repeated input through the projection.
     k.lstmBackward(h3, t.g3, t.c3, t.tc3, t.dhb, t.dz, t.dc, g('b3x'), p.w3, 0, T, L);
     k.weightGrad(t.h3 - h3 * row, h3 * row, h3, t.dz, 4 * h3 * row, h3, T, 1, L, g('w3'), 0, h3);
-    const dpre = this.f32(t.dpre, 4 * h3 * L).fill(0);
-    for (let s = 0; s < T; s++) {
-      const dz = this.f32(t.dz + s * 4 * h3 * row, 4 * h3 * L);
-      for (let i = 0; i < dpre.length; i++) {
-        dpre[i] += dz[i];
-      }
-    }
+    k.sumSteps(t.dz, 4 * h3 * row, 4 * h3 * L, T, t.dpre);
     k.weightGrad(t.code, 0, h2, t.dpre, 0, h3, 1, 0, L, g('w3x'), 0, h2);
     k.matmulT(t.dpre, 0, h3, p.w3x, 0, h2, h2, t.dcode, 0, 1, L, false);
     // Dropout, then the encoder's last state is the only output of layer 2 that has a gradient.
-    const dh2 = this.f32(t.dha, T * h2 * L).fill(0);
-    const dcode = this.f32(t.dcode, h2 * L);
-    for (let i = 0; i < dcode.length; i++) {
-      dh2[(T - 1) * h2 * L + i] = dcode[i] * mask[i];
-    }
+    this.f32(t.dha, (T - 1) * h2 * L).fill(0);
+    k.multiply(t.dcode, t.mask, t.dha + (T - 1) * h2 * row, h2 * L);
     this.lstmGradients(h2, h1, t.h1, t.h2, 2, t.dha, p.w2, g('w2'), g('b2'), t, L, t.dhb);
     this.lstmGradients(h1, F, t.x, t.h1, 1, t.dhb, p.w1, g('w1'), g('b1'), t, L, 0);
     return sse;

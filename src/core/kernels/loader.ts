@@ -107,6 +107,8 @@ export interface KernelExports {
     c1: number,
     c2: number
   ): void;
+  sumSteps(src: Ptr, step: number, floats: number, steps: number, dst: Ptr): void;
+  multiply(a: Ptr, b: Ptr, out: Ptr, floats: number): void;
   toLanes(src: Ptr, n: number, steps: number, features: number, dst: Ptr, rows: number, lanes: number): void;
   fromLanes(src: Ptr, rows: number, lanes: number, n: number, steps: number, features: number, dst: Ptr): void;
 }

@@ -309,3 +309,23 @@ export function adam(p: usize, g: usize, m: usize, v: usize, count: i32, lr: f32
     v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(step, vlr)));
   }
 }
+
+/** dst[i] = sum over t of src[t * step + i], for i < floats (a multiple of 4). */
+export function sumSteps(src: usize, step: usize, floats: i32, steps: i32, dst: usize): void {
+  const end = <usize>floats << 2;
+  for (let o: usize = 0; o < end; o += 16) {
+    let a = f32x4.splat(0);
+    for (let t = 0; t < steps; t++) {
+      a = f32x4.add(a, v128.load(src + <usize>t * step + o));
+    }
+    v128.store(dst + o, a);
+  }
+}
+
+/** out[i] = a[i] * b[i] for i < floats (a multiple of 4). */
+export function multiply(a: usize, b: usize, out: usize, floats: i32): void {
+  const end = <usize>floats << 2;
+  for (let o: usize = 0; o < end; o += 16) {
+    v128.store(out + o, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  }
+}
