@@ -147,25 +147,34 @@ export function weightGrad(
       let b1 = a0;
       let b2 = a0;
       let b3 = a0;
+      let xt = x + <usize>tStart * xStep + <usize>k * row;
+      let zt = zj + <usize>tStart * dzStep;
       for (let t = tStart; t < steps; t++) {
-        const xp = x + <usize>t * xStep + <usize>k * row;
-        const zp = zj + <usize>t * dzStep;
-        for (let l: usize = 0; l < row; l += 16) {
-          const x0 = v128.load(xp + l);
-          const x1 = v128.load(xp + row + l);
-          let z = v128.load(zp + l);
+        // Running pointers (one add each per vector): V8 neither unrolls this loop nor reduces
+        // base + index address arithmetic by itself.
+        let xp = xt;
+        let zp = zt;
+        const xEnd = xt + row;
+        while (xp < xEnd) {
+          const x0 = v128.load(xp);
+          const x1 = v128.load(xp + row);
+          let z = v128.load(zp);
           a0 = madd(x0, z, a0);
           b0 = madd(x1, z, b0);
-          z = v128.load(zp + row + l);
+          z = v128.load(zp + row);
           a1 = madd(x0, z, a1);
           b1 = madd(x1, z, b1);
-          z = v128.load(zp + 2 * row + l);
+          z = v128.load(zp + 2 * row);
           a2 = madd(x0, z, a2);
           b2 = madd(x1, z, b2);
-          z = v128.load(zp + 3 * row + l);
+          z = v128.load(zp + 3 * row);
           a3 = madd(x0, z, a3);
           b3 = madd(x1, z, b3);
+          xp += 16;
+          zp += 16;
         }
+        xt += xStep;
+        zt += dzStep;
       }
       const p = dwj + (<usize>k << 4);
       store<f32>(p, load<f32>(p) + hsum(a0));
@@ -182,16 +191,23 @@ export function weightGrad(
       let a1 = a0;
       let a2 = a0;
       let a3 = a0;
+      let xt = x + <usize>tStart * xStep + <usize>k * row;
+      let zt = zj + <usize>tStart * dzStep;
       for (let t = tStart; t < steps; t++) {
-        const xp = x + <usize>t * xStep + <usize>k * row;
-        const zp = zj + <usize>t * dzStep;
-        for (let l: usize = 0; l < row; l += 16) {
-          const x0 = v128.load(xp + l);
-          a0 = madd(x0, v128.load(zp + l), a0);
-          a1 = madd(x0, v128.load(zp + row + l), a1);
-          a2 = madd(x0, v128.load(zp + 2 * row + l), a2);
-          a3 = madd(x0, v128.load(zp + 3 * row + l), a3);
+        let xp = xt;
+        let zp = zt;
+        const xEnd = xt + row;
+        while (xp < xEnd) {
+          const x0 = v128.load(xp);
+          a0 = madd(x0, v128.load(zp), a0);
+          a1 = madd(x0, v128.load(zp + row), a1);
+          a2 = madd(x0, v128.load(zp + 2 * row), a2);
+          a3 = madd(x0, v128.load(zp + 3 * row), a3);
+          xp += 16;
+          zp += 16;
         }
+        xt += xStep;
+        zt += dzStep;
       }
       const p = dwj + (<usize>k << 4);
       store<f32>(p, load<f32>(p) + hsum(a0));
@@ -246,35 +262,50 @@ export function lstmBackward(
   memory.fill(dc, 0, hStep);
   for (let t = steps - 1; t >= 0; t--) {
     for (let j = 0; j < units; j++) {
-      const gp = gates + <usize>t * gStep + (<usize>j << 2) * row;
-      const zp = dz + <usize>t * gStep + (<usize>j << 2) * row;
+      // Running pointers, as in weightGrad; the gate rows are `row` apart from the i row.
+      let gp = gates + <usize>t * gStep + (<usize>j << 2) * row;
+      let zp = dz + <usize>t * gStep + (<usize>j << 2) * row;
       const off = <usize>j * row;
+      // Step 0 starts from a zero cell: read any row there, multiplied by 0 below.
+      const hasPrev = t > 0 ? f32x4.splat(1) : f32x4.splat(0);
+      const tPrev = max(t - 1, 0);
+      let cp = c + <usize>tPrev * hStep + off;
+      let tp = tanhC + <usize>t * hStep + off;
+      let hp = dh + <usize>t * hStep + off;
+      let dp = dc + off;
+      const dEnd = dp + row;
       let si = f32x4.splat(0);
       let sf = si;
       let sg = si;
       let so = si;
-      for (let l: usize = 0; l < row; l += 16) {
-        const i = v128.load(gp + l);
-        const f = v128.load(gp + row + l);
-        const g = v128.load(gp + 2 * row + l);
-        const o = v128.load(gp + 3 * row + l);
-        const cPrev = t > 0 ? v128.load(c + <usize>(t - 1) * hStep + off + l) : f32x4.splat(0);
-        const tc = v128.load(tanhC + <usize>t * hStep + off + l);
-        const dhv = v128.load(dh + <usize>t * hStep + off + l);
-        const dcv = madd(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc)), v128.load(dc + off + l));
-        v128.store(dc + off + l, f32x4.mul(dcv, f));
+      while (dp < dEnd) {
+        const i = v128.load(gp);
+        const f = v128.load(gp + row);
+        const g = v128.load(gp + 2 * row);
+        const o = v128.load(gp + 3 * row);
+        const cPrev = f32x4.mul(v128.load(cp), hasPrev);
+        const tc = v128.load(tp);
+        const dhv = v128.load(hp);
+        const dcv = madd(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc)), v128.load(dp));
+        v128.store(dp, f32x4.mul(dcv, f));
         const di = f32x4.mul(f32x4.mul(dcv, g), f32x4.mul(i, f32x4.sub(one, i)));
         const df = f32x4.mul(f32x4.mul(dcv, cPrev), f32x4.mul(f, f32x4.sub(one, f)));
         const dg = f32x4.mul(f32x4.mul(dcv, i), f32x4.sub(one, f32x4.mul(g, g)));
         const dO = f32x4.mul(f32x4.mul(dhv, tc), f32x4.mul(o, f32x4.sub(one, o)));
-        v128.store(zp + l, di);
-        v128.store(zp + row + l, df);
-        v128.store(zp + 2 * row + l, dg);
-        v128.store(zp + 3 * row + l, dO);
+        v128.store(zp, di);
+        v128.store(zp + row, df);
+        v128.store(zp + 2 * row, dg);
+        v128.store(zp + 3 * row, dO);
         si = f32x4.add(si, di);
         sf = f32x4.add(sf, df);
         sg = f32x4.add(sg, dg);
         so = f32x4.add(so, dO);
+        gp += 16;
+        zp += 16;
+        cp += 16;
+        tp += 16;
+        hp += 16;
+        dp += 16;
       }
       const bp = db + (<usize>j << 4);
       store<f32>(bp, load<f32>(bp) + hsum(si));
