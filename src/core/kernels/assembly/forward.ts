@@ -260,8 +260,12 @@ export function toLanes(src: usize, n: i32, steps: i32, features: i32, dst: usiz
     for (let t = 0; t < steps; t++) {
       const sp = src + ((<usize>s * steps + t) * features << 2);
       const dp = dst + ((<usize>t * rows * lanes + s) << 2);
-      for (let f = 0; f < features; f++) {
-        store<f32>(dp + (<usize>f * lanes << 2), load<f32>(sp + (<usize>f << 2)));
+      const rowBytes = <usize>lanes << 2;
+      const sEnd = sp + (<usize>features << 2);
+      let d = dp;
+      for (let q = sp; q < sEnd; q += 4) {
+        store<f32>(d, load<f32>(q));
+        d += rowBytes;
       }
     }
   }
@@ -272,8 +276,12 @@ export function fromLanes(src: usize, rows: i32, lanes: i32, n: i32, steps: i32,
     for (let t = 0; t < steps; t++) {
       const dp = dst + ((<usize>s * steps + t) * features << 2);
       const sp = src + ((<usize>t * rows * lanes + s) << 2);
-      for (let f = 0; f < features; f++) {
-        store<f32>(dp + (<usize>f << 2), load<f32>(sp + (<usize>f * lanes << 2)));
+      const rowBytes = <usize>lanes << 2;
+      const dEnd = dp + (<usize>features << 2);
+      let q = sp;
+      for (let d = dp; d < dEnd; d += 4) {
+        store<f32>(d, load<f32>(q));
+        q += rowBytes;
       }
     }
   }
