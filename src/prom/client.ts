@@ -9,7 +9,14 @@ import { SyrrocaError } from '../core/errors';
 import { formatSeconds, gridEndMs, gridOf, splitGrid, type Grid } from './grid';
 import { seriesName } from './matrix';
 import { Aborted, allOrFirstError, createLimiter, sleep } from './tasks';
-import type { BuildInfo, PrometheusClient, PrometheusClientOptions, PromSeries, RequestOptions, TimeRange } from './types';
+import type {
+  BuildInfo,
+  PrometheusClient,
+  PrometheusClientOptions,
+  PromSeries,
+  RequestOptions,
+  TimeRange,
+} from './types';
 
 export type PrometheusErrorCode =
   /** No connection (refused, DNS, TLS, CORS): the URL or the network is wrong. */
@@ -192,7 +199,11 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
           : status === 404
             ? 'check the URL: it is the API root, without /api/v1 but with any path prefix (e.g. http://host/prometheus)'
             : 'check the URL and the request';
-      throw new PrometheusError('prom-http', `${at} refused ${subject} (${http}${reason ? `: ${reason}` : ''}): ${advice}`, status);
+      throw new PrometheusError(
+        'prom-http',
+        `${at} refused ${subject} (${http}${reason ? `: ${reason}` : ''}): ${advice}`,
+        status
+      );
     }
     if (parseError !== undefined || typeof body !== 'object' || body === null) {
       const detail =
@@ -251,9 +262,17 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
             `or raise the timeout if Prometheus is just slow`
         );
       case 'prom-server-error':
-        return new PrometheusError(t.code, `${at} failed ${subject} with ${t.detail}${after}; check Prometheus' health and logs`, t.status);
+        return new PrometheusError(
+          t.code,
+          `${at} failed ${subject} with ${t.detail}${after}; check Prometheus' health and logs`,
+          t.status
+        );
       case 'prom-malformed':
-        return new PrometheusError(t.code, `${at} ${t.detail} while answering ${subject}${after}; check the network or proxy in between`, t.status);
+        return new PrometheusError(
+          t.code,
+          `${at} ${t.detail} while answering ${subject}${after}; check the network or proxy in between`,
+          t.status
+        );
     }
   }
 
@@ -266,7 +285,10 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   function readMatrix(data: unknown, subject: string): PromSeries[] {
     const d = data as { resultType?: unknown; result?: unknown };
     if (typeof d !== 'object' || d === null || d.resultType !== 'matrix' || !Array.isArray(d.result)) {
-      throw malformed(subject, `expected data.resultType "matrix" with a result array, got ${JSON.stringify(data)?.slice(0, 120)}`);
+      throw malformed(
+        subject,
+        `expected data.resultType "matrix" with a result array, got ${JSON.stringify(data)?.slice(0, 120)}`
+      );
     }
     return d.result.map((item: { metric?: unknown; values?: unknown; histograms?: unknown }, k: number) => {
       const where = `data.result[${k}]`;
@@ -289,8 +311,17 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       values.forEach((point: unknown, i: number) => {
         const [t, v] = Array.isArray(point) ? point : [];
         const value = typeof v === 'string' ? parseSampleValue(v) : undefined;
-        if (!Array.isArray(point) || point.length !== 2 || typeof t !== 'number' || !Number.isFinite(t) || value === undefined) {
-          throw malformed(subject, `${where}.values[${i}] is ${JSON.stringify(point)}, expected [unix seconds, "value"]`);
+        if (
+          !Array.isArray(point) ||
+          point.length !== 2 ||
+          typeof t !== 'number' ||
+          !Number.isFinite(t) ||
+          value === undefined
+        ) {
+          throw malformed(
+            subject,
+            `${where}.values[${i}] is ${JSON.stringify(point)}, expected [unix seconds, "value"]`
+          );
         }
         timestamps[i] = t;
         numbers[i] = value;

@@ -17,13 +17,19 @@ export interface Grid {
 export function gridOf(range: TimeRange): Grid {
   const { start, end, step } = range;
   if (![start, end, step].every(Number.isFinite)) {
-    throw new SyrrocaError('prom-bad-range', `range start=${start} end=${end} step=${step}: all three must be finite numbers of seconds`);
+    throw new SyrrocaError(
+      'prom-bad-range',
+      `range start=${start} end=${end} step=${step}: all three must be finite numbers of seconds`
+    );
   }
   const startMs = Math.round(start * 1000);
   const endMs = Math.round(end * 1000);
   const stepMs = Math.round(step * 1000);
   if (stepMs < 1) {
-    throw new SyrrocaError('prom-bad-range', `step ${step} s is not positive (Prometheus reads it to the millisecond); use a step of at least 0.001 s`);
+    throw new SyrrocaError(
+      'prom-bad-range',
+      `step ${step} s is not positive (Prometheus reads it to the millisecond); use a step of at least 0.001 s`
+    );
   }
   if (endMs < startMs) {
     throw new SyrrocaError('prom-bad-range', `range ends (${end}) before it starts (${start}); swap them`);
@@ -41,7 +47,11 @@ export function splitGrid(grid: Grid, maxPoints: number): Grid[] {
   const size = Math.max(1, Math.floor(maxPoints));
   const chunks: Grid[] = [];
   for (let first = 0; first < grid.steps; first += size) {
-    chunks.push({ startMs: grid.startMs + first * grid.stepMs, stepMs: grid.stepMs, steps: Math.min(size, grid.steps - first) });
+    chunks.push({
+      startMs: grid.startMs + first * grid.stepMs,
+      stepMs: grid.stepMs,
+      steps: Math.min(size, grid.steps - first),
+    });
   }
   return chunks;
 }

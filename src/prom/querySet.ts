@@ -30,7 +30,8 @@ const pod = (metric: string) => `max by (__name__, namespace, pod, interface) ($
 const node = (metric: string, by: string[] = [], filter = '', aggregate = 'max') =>
   `${aggregate} by (${['__name__', 'instance', ...by].join(', ')}) (${metric}{instance=~"\${instance:raw}"${filter}})`;
 
-const PHYSICAL_NIC = ', device!~"lo|veth.*|cali.*|cni.*|flannel.*|docker.*|br-.*|vxlan.*|tunl.*|kube-.*|cilium.*|lxc.*"';
+const PHYSICAL_NIC =
+  ', device!~"lo|veth.*|cali.*|cni.*|flannel.*|docker.*|br-.*|vxlan.*|tunl.*|kube-.*|cilium.*|lxc.*"';
 const PHYSICAL_DISK = ', device!~"dm-.*|loop.*|sr.*|ram.*"';
 
 /**
@@ -42,7 +43,7 @@ const PHYSICAL_DISK = ', device!~"dm-.*|loop.*|sr.*|ram.*"';
  */
 export const DEFAULT_QUERY_SET: QuerySet = {
   version: 1,
-  stepSeconds: 30,
+  step: '30s',
   variables: { instance: '.+' },
   groups: {
     cpu: [
@@ -102,7 +103,10 @@ export function parseDuration(text: string): number | undefined {
   if (!match || text === '') {
     return undefined;
   }
-  return ['y', 'w', 'd', 'h', 'm', 's', 'ms'].reduce((sum, unit, i) => sum + Number(match[i + 1] ?? 0) * UNITS[unit], 0);
+  return ['y', 'w', 'd', 'h', 'm', 's', 'ms'].reduce(
+    (sum, unit, i) => sum + Number(match[i + 1] ?? 0) * UNITS[unit],
+    0
+  );
 }
 
 const GROUP_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -130,7 +134,11 @@ export function parseQuerySet(json: unknown, source: string): QuerySet {
     } catch (err) {
       const message = (err as Error).message;
       const position = /position (\d+)/.exec(message);
-      throw new InputError('query-set-json', { source, ...(position ? locate(json, Number(position[1])) : {}) }, `not valid JSON (${message})`);
+      throw new InputError(
+        'query-set-json',
+        { source, ...(position ? locate(json, Number(position[1])) : {}) },
+        `not valid JSON (${message})`
+      );
     }
   }
   const fail = (key: string, what: string): never => {
@@ -153,7 +161,7 @@ export function parseQuerySet(json: unknown, source: string): QuerySet {
     if (seconds === undefined || seconds <= 0) {
       fail('step', `expected a positive Prometheus duration such as "30s" or "1m", got ${JSON.stringify(value.step)}`);
     }
-    querySet.stepSeconds = seconds;
+    querySet.step = value.step as string;
   }
   if (value.variables !== undefined) {
     if (!isObject(value.variables)) {
@@ -209,7 +217,10 @@ export function expandQuerySet(querySet: QuerySet, vars: Record<string, string>)
   const values = { ...querySet.variables, ...vars };
   for (const [name, value] of Object.entries(values)) {
     if (value === '') {
-      throw new SyrrocaError('query-set-variable', `variable ${name} is empty; give it a value (an empty matcher selects series without the label)`);
+      throw new SyrrocaError(
+        'query-set-variable',
+        `variable ${name} is empty; give it a value (an empty matcher selects series without the label)`
+      );
     }
   }
   const groups = Object.fromEntries(
@@ -220,14 +231,17 @@ export function expandQuerySet(querySet: QuerySet, vars: Record<string, string>)
           return expandTemplate(parseTemplate(query), values);
         } catch (err) {
           if (err instanceof TemplateError) {
-            throw new SyrrocaError('query-set-variable', `query ${i + 1} of group ${group} (\`${query}\`): ${err.message}`);
+            throw new SyrrocaError(
+              'query-set-variable',
+              `query ${i + 1} of group ${group} (\`${query}\`): ${err.message}`
+            );
           }
           throw err;
         }
       }),
     ])
   );
-  return { version: 1, ...(querySet.stepSeconds !== undefined ? { stepSeconds: querySet.stepSeconds } : {}), groups };
+  return { version: 1, ...(querySet.step !== undefined ? { step: querySet.step } : {}), groups };
 }
 
 /**
@@ -243,13 +257,15 @@ export async function fetchQuerySet(
   vars: Record<string, string>,
   { signal, onProgress }: FetchQuerySetOptions = {}
 ): Promise<QuerySetData> {
-  const step = range.step ?? querySet.stepSeconds;
+  const step = range.step ?? (querySet.step === undefined ? undefined : parseDuration(querySet.step));
   if (step === undefined) {
     throw new SyrrocaError('query-set-step', 'no step: give the range a step or the query set a "step" (e.g. "30s")');
   }
   const grid: TimeRange = { start: range.start, end: range.end, step };
   const expanded = expandQuerySet(querySet, vars);
-  const jobs = Object.entries(expanded.groups).flatMap(([group, queries]) => queries.map((query) => ({ group, query })));
+  const jobs = Object.entries(expanded.groups).flatMap(([group, queries]) =>
+    queries.map((query) => ({ group, query }))
+  );
   let done = 0;
   onProgress?.(0, jobs.length);
   const results = await allOrFirstError(

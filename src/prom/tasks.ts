@@ -80,33 +80,28 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** A controller that aborts when `parent` does (AbortSignal.any is not in every browser Grafana supports). */
-export function childController(parent?: AbortSignal): { controller: AbortController; dispose: () => void } {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  if (parent?.aborted) {
-    controller.abort();
-  }
-  parent?.addEventListener('abort', onAbort, { once: true });
-  return { controller, dispose: () => parent?.removeEventListener('abort', onAbort) };
-}
-
 /**
  * Runs the tasks together. The first failure aborts the others (through the signal each task gets)
- * and is the error thrown, not the cancellations it caused.
+ * and is the error thrown, not the cancellations it caused. Each task has its own controller so that
+ * no signal collects a listener per task (Node warns past ten).
  */
 export async function allOrFirstError<T>(
   signal: AbortSignal | undefined,
   tasks: Array<(signal: AbortSignal) => Promise<T>>
 ): Promise<T[]> {
-  const { controller, dispose } = childController(signal);
+  const controllers = tasks.map(() => new AbortController());
+  const abortAll = () => controllers.forEach((c) => c.abort());
+  if (signal?.aborted) {
+    abortAll();
+  }
+  signal?.addEventListener('abort', abortAll, { once: true });
   let first: { error: unknown } | undefined;
   try {
     const settled = await Promise.allSettled(
-      tasks.map((task) =>
-        task(controller.signal).catch((error) => {
+      tasks.map((task, i) =>
+        task(controllers[i].signal).catch((error) => {
           first ??= { error };
-          controller.abort();
+          abortAll();
           throw error;
         })
       )
@@ -116,6 +111,6 @@ export async function allOrFirstError<T>(
     }
     return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
   } finally {
-    dispose();
+    signal?.removeEventListener('abort', abortAll);
   }
 }

@@ -137,7 +137,9 @@ export function expandTemplate(segments: Segment[], values: Record<string, strin
       const literal = s.regex && !s.raw ? escapeRegex(value) : value;
       if (s.quote === '`') {
         if (literal.includes('`')) {
-          throw new TemplateError(`variable ${s.name} holds a backtick, which cannot appear in a \`raw string\`; use "..." in the query`);
+          throw new TemplateError(
+            `variable ${s.name} holds a backtick, which cannot appear in a \`raw string\`; use "..." in the query`
+          );
         }
         return literal;
       }

@@ -64,19 +64,22 @@ export interface PrometheusClient {
    */
   queryRange(query: string, range: TimeRange, options?: RequestOptions): Promise<PromSeries[]>;
   /** Values of a label (e.g. the namespaces), optionally among the series matching selectors. */
-  labelValues(label: string, options?: RequestOptions & { match?: string[]; start?: number; end?: number }): Promise<string[]>;
+  labelValues(
+    label: string,
+    options?: RequestOptions & { match?: string[]; start?: number; end?: number }
+  ): Promise<string[]>;
   /** What runs at the URL; use it as the health check (it fails with the same errors as a query). */
   buildInfo(options?: RequestOptions): Promise<BuildInfo>;
 }
 
 /**
- * Which PromQL queries give the features of each group. Queries may use variables (`$namespace`,
+ * Which PromQL queries give the features of each group; the same shape in memory and in the JSON file. Queries may use variables (`$namespace`,
  * `${namespace}`, `${instance:raw}`); `expandQuerySet` substitutes them safely.
  */
 export interface QuerySet {
   version: 1;
-  /** The step the features are meant to be read at, in seconds (`"step": "30s"` in the file). */
-  stepSeconds?: number;
+  /** The step the features are meant to be read at, a Prometheus duration (`"30s"`). */
+  step?: string;
   /** Default values of variables; the caller's values win. */
   variables?: Record<string, string>;
   /** Group name -> queries, in order. The same shape as `Manifest.querySet`. */
