@@ -135,13 +135,14 @@ function skipBlankLines(bytes: Uint8Array, offset: number): number {
 }
 
 /** Upper bound of the number of records: lines counted with either line end convention. */
-function maxRecords(bytes: Uint8Array): number {
+function maxRecords(text: string): number {
   let lf = 0;
   let cr = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] === LF) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LF) {
       lf++;
-    } else if (bytes[i] === CR) {
+    } else if (c === CR) {
       cr++;
     }
   }
@@ -172,11 +173,7 @@ const quoteValue = (cell: string) => JSON.stringify(cell.length > 60 ? `${cell.s
  */
 export function parseWideCsv(text: string, options: ParseWideCsvOptions = {}): FeatureMatrix {
   const source = options.source ?? 'csv';
-  const bytes = new TextEncoder().encode(text);
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const at = (offset: number) => ({ source, ...position(bytes, offset, bom) });
-
-  if (skipBlankLines(bytes, bom) === bytes.length) {
+  if (/^\ufeff?[ \t\r\n]*$/.test(text)) {
     throw new InputError(
       'csv-empty',
       { source, line: 1, column: 1 },
@@ -184,18 +181,28 @@ export function parseWideCsv(text: string, options: ParseWideCsvOptions = {}): F
     );
   }
 
-  const capacity = maxRecords(bytes);
+  // Locations are byte offsets into the UTF-8 text (csv-parse counts bytes); the bytes are only
+  // needed, and so only encoded, when there is an error to report.
+  let encoded: Uint8Array | undefined;
+  const bytes = () => (encoded ??= new TextEncoder().encode(text));
+  const bom = text.charCodeAt(0) === 0xfeff ? 3 : 0;
+  const at = (offset: number) => ({ source, ...position(bytes(), offset, bom) });
+  /** First byte of the record that follows the one ending at `previousEnd`. */
+  const recordStart = (previousEnd: number) => skipBlankLines(bytes(), previousEnd);
+
+  const capacity = maxRecords(text);
   const timestamps = new Float64Array(capacity);
   let columns: Float64Array[] = [];
   let features: string[] = [];
   let rows = 0;
   let recordEnd = bom;
-  let previousRowStart = -1;
+  let previousRowEnd = -1;
 
   const onRecord = ({ record: cells, info }: { record: string[]; info: Info }): null => {
-    const start = skipBlankLines(bytes, recordEnd);
+    const previousEnd = recordEnd;
     recordEnd = info.bytes;
-    const cellAt = (index: number) => at(layoutRecord(bytes, start).cells[index]);
+    const layout = () => layoutRecord(bytes(), recordStart(previousEnd));
+    const cellAt = (index: number) => at(layout().cells[index]);
 
     if (features.length === 0) {
       features = readHeader(cells, cellAt);
@@ -204,8 +211,8 @@ export function parseWideCsv(text: string, options: ParseWideCsvOptions = {}): F
     }
 
     if (cells.length !== features.length + 1) {
-      const layout = layoutRecord(bytes, start);
-      const offset = cells.length > features.length + 1 ? layout.cells[features.length + 1] : layout.end;
+      const { cells: starts, end } = layout();
+      const offset = cells.length > features.length + 1 ? starts[features.length + 1] : end;
       throw new InputError(
         'csv-cell-count',
         at(offset),
@@ -216,7 +223,7 @@ export function parseWideCsv(text: string, options: ParseWideCsvOptions = {}): F
 
     const t = readTimestamp(cells[0], () => cellAt(0));
     if (rows > 0 && !(t > timestamps[rows - 1])) {
-      const previousLine = at(previousRowStart).line;
+      const previousLine = at(recordStart(previousRowEnd)).line;
       if (t === timestamps[rows - 1]) {
         throw new InputError(
           'csv-duplicate-timestamp',
@@ -247,13 +254,13 @@ export function parseWideCsv(text: string, options: ParseWideCsvOptions = {}): F
       }
       columns[j][rows] = value;
     }
-    previousRowStart = start;
+    previousRowEnd = previousEnd;
     rows++;
     return null;
   };
 
   try {
-    parse(bytes, {
+    parse(text, {
       bom: true,
       trim: true,
       skip_empty_lines: true,
@@ -265,7 +272,7 @@ export function parseWideCsv(text: string, options: ParseWideCsvOptions = {}): F
     });
   } catch (error) {
     if (error instanceof CsvError) {
-      throw locateSyntaxError(error, bytes, skipBlankLines(bytes, recordEnd), at);
+      throw locateSyntaxError(error, bytes(), recordStart(recordEnd), at);
     }
     throw error;
   }
