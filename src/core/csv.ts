@@ -79,6 +79,7 @@ function layoutRecord(bytes: Uint8Array, start: number): RecordLayout {
     }
     cells.push(i);
     if (bytes[i] === QUOTE) {
+      // On to the closing quote; a doubled quote inside is an escaped quote.
       for (i++; bytes[i] !== QUOTE || bytes[i + 1] === QUOTE; i += bytes[i] === QUOTE ? 2 : 1) {
         if (i >= bytes.length) {
           return { cells, problem: 'unclosed-quote' };
