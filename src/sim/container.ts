@@ -246,7 +246,9 @@ export class Container {
       written += logged;
       writeOps += this.rng.poisson(dt / 10); // commit log sync every 10 s
       if (this.memtable >= st.memtableBytes) {
-        const sstable = 0.4 * this.memtable;
+        // Registration rows are overwritten: a table holds at most one version of each subscriber's row.
+        const distinct = load.subscribers * st.bytesPerWrite;
+        const sstable = Math.min(0.4 * this.memtable, distinct);
         this.memtable = 0;
         this.sstables.push(sstable);
         written += sstable;
@@ -257,11 +259,12 @@ export class Container {
           // Size-tiered compaction: merge the small tables; what is not cached is read back from disk.
           const merged = small.reduce((a, b) => a + b, 0);
           this.sstables = this.sstables.filter((s) => s >= 0.05 * st.dataBytes);
-          this.sstables.push(0.9 * merged);
+          const compacted = Math.min(merged, distinct);
+          this.sstables.push(compacted);
           read += 0.3 * merged;
           readOps += Math.ceil((0.3 * merged) / 1048576);
-          written += 0.9 * merged;
-          writeOps += Math.ceil((0.9 * merged) / 1048576);
+          written += compacted;
+          writeOps += Math.ceil(compacted / 1048576);
           gcCpu += 2e-8 * merged;
         }
         this.data = this.sstables.reduce((a, b) => a + b, 0);
@@ -330,30 +333,26 @@ export class Container {
   write(out: Float64Array, at: number): void {
     const usec = (x: number) => Math.round(x * 1e6) / 1e6;
     const page = (x: number) => Math.round(x / PAGE) * PAGE;
-    const values = [
-      usec(usec(this.user) + usec(this.system)),
-      usec(this.user),
-      usec(this.system),
-      page(this.workingSet),
-      page(this.rss),
-      page(this.cache),
-      this.faults,
-      this.faults,
-      this.majorFaults,
-      this.majorFaults,
-      this.rxBytes,
-      this.txBytes,
-      this.rxPackets,
-      this.txPackets,
-      this.rxDropped,
-      this.txDropped,
-      this.readBytes,
-      this.writtenBytes,
-      this.reads,
-      this.writes,
-      page(this.fsUsage),
-    ];
-    out.set(values, at);
+    out[at] = usec(usec(this.user) + usec(this.system));
+    out[at + 1] = usec(this.user);
+    out[at + 2] = usec(this.system);
+    out[at + 3] = page(this.workingSet);
+    out[at + 4] = page(this.rss);
+    out[at + 5] = page(this.cache);
+    // cgroup v2 memory.stat is hierarchical: both scopes read the same counter.
+    out[at + 6] = out[at + 7] = this.faults;
+    out[at + 8] = out[at + 9] = this.majorFaults;
+    out[at + 10] = this.rxBytes;
+    out[at + 11] = this.txBytes;
+    out[at + 12] = this.rxPackets;
+    out[at + 13] = this.txPackets;
+    out[at + 14] = this.rxDropped;
+    out[at + 15] = this.txDropped;
+    out[at + 16] = this.readBytes;
+    out[at + 17] = this.writtenBytes;
+    out[at + 18] = this.reads;
+    out[at + 19] = this.writes;
+    out[at + 20] = page(this.fsUsage);
   }
 }
 

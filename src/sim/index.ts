@@ -12,6 +12,4 @@ export {
   type SimulatorOptions,
   type SimulatorStep,
 } from './simulator';
-export { openMetricsChunks, toOpenMetrics, toPrometheusText, type TextFormatOptions } from './openmetrics';
-export { toWideCsv, wideCsvChunks } from './csv';
-export { parseSeriesName, seriesName } from './series';
+export { METRIC_HELP, openMetricsChunks, toOpenMetrics, toPrometheusText, type TextFormatOptions } from './openmetrics';

@@ -10,13 +10,13 @@
  * P-CSCF's cgroup), never on the metrics directly.
  */
 import { SyrrocaError } from '../core/errors';
+import { canonicalSeriesName } from '../core/features';
 import type { FeatureMatrix } from '../core/types';
 import { Container, CONTAINER_SERIES, containerSeries, NO_FOREIGN, type ContainerLoad } from './container';
 import { NodeExporter, nodeSeries } from './node';
 import { NAMESPACE, NODE_CPUS, POD_SPECS, podIndex } from './platform';
 import { BUSIER_AREA, callRate, dayFactor, TRAINING_AREA } from './profile';
 import { randomStream, type Random } from './random';
-import { seriesName } from './series';
 import { backgroundTraffic, callTraffic, Traffic } from './traffic';
 
 export type Scenario = 'nominal' | 'packet-loss' | 'overload' | 'cpu-stress';
@@ -40,6 +40,11 @@ export interface SimulatorOptions {
   stepSeconds?: number;
   /** Hours after `start` at which the scenario's fault begins (default 0). */
   faultStartHours?: number;
+  /**
+   * How long packet loss or overload lasts, in hours (default: to the end). The CPU stress always
+   * runs its one-hour schedule.
+   */
+  faultHours?: number;
   /** Container restarts per container and week (crashes, OOM kills); default 0.1. */
   restartsPerWeek?: number;
 }
@@ -79,9 +84,12 @@ export interface Simulation {
 }
 
 const CALL_SECONDS = 180;
-/** The callee retransmits an unacknowledged 2xx 7 times (timer G: 0.5 s doubling to 4 s), ~20 s, then hangs up. */
-const UNACKNOWLEDGED_SECONDS = 20;
-const RETRANSMISSIONS = 7;
+/**
+ * A UAS that gets no ACK retransmits its 2xx on timer G (T1 = 0.5 s doubling to T2 = 4 s) for
+ * 64*T1 = 32 s, 10 times, then ends the session with a BYE (RFC 3261 13.3.1.4).
+ */
+const UNACKNOWLEDGED_SECONDS = 32;
+const RETRANSMISSIONS = 10;
 const PACKET_LOSS = 0.5;
 const REGISTRATION_EXPIRY = 3600;
 /** New subscribers of an area register within minutes (SIPp's registration rate). */
@@ -127,6 +135,7 @@ function checkOptions(o: SimulatorOptions): void {
     o.faultStartHours === undefined || o.faultStartHours >= 0,
     `faultStartHours must be >= 0, got ${o.faultStartHours}`
   );
+  check(o.faultHours === undefined || o.faultHours > 0, `faultHours must be positive, got ${o.faultHours}`);
   check(
     o.restartsPerWeek === undefined || o.restartsPerWeek >= 0,
     `restartsPerWeek must be >= 0, got ${o.restartsPerWeek}`
@@ -171,6 +180,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const restartRate = (options.restartsPerWeek ?? 0.1) / WEEK;
   let scenario: Scenario = options.scenario ?? 'nominal';
   let faultStart = start + (options.faultStartHours ?? 0) * 3600;
+  let faultEnd = options.faultHours === undefined ? Infinity : faultStart + options.faultHours * 3600;
 
   const stream = (name: string) => randomStream(seed, name);
   const arrivals = stream('arrivals');
@@ -188,7 +198,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const features = [
     ...POD_SPECS.flatMap((s) => containerSeries(`${s.name}-0`, s.name, NAMESPACE)),
     ...nodeSeries(),
-  ].map(([metric, labels]) => seriesName(metric, labels));
+  ].map(([metric, labels]) => canonicalSeriesName(metric, labels));
   const kpiAt = features.length;
   features.push(KPI_SERIES.attempts, KPI_SERIES.successful, KPI_SERIES.failed);
 
@@ -203,7 +213,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   function interval(t: number, dt: number, restarts: boolean) {
     const t0 = t - dt;
     const mid = t - dt / 2;
-    const faulty = scenario !== 'nominal' && mid >= faultStart;
+    const faulty = scenario !== 'nominal' && mid >= faultStart && mid < faultEnd;
     let stress = 0;
     let stressed = 0;
     let launches = 0;
@@ -364,6 +374,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       check(SCENARIOS.includes(next), `unknown scenario "${next}"; use one of ${SCENARIOS.join(', ')}`);
       scenario = next;
       faultStart = t;
+      faultEnd = Infinity;
     },
   };
 }
