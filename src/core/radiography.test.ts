@@ -218,9 +218,7 @@ describe('contourPath', () => {
       [21, 20],
       [21, 21],
     ];
-    expect(contourPath([[outer, hole], [other]])).toBe(
-      'M0,0L9,0L9,9ZM1.23,1.01L2,2L3.33,1ZM20,20L21,20L21,21Z'
-    );
+    expect(contourPath([[outer, hole], [other]])).toBe('M0,0L9,0L9,9ZM1.23,1.01L2,2L3.33,1ZM20,20L21,20L21,21Z');
   });
 
   it('draws nothing for an empty multipolygon', () => {
