@@ -6,7 +6,7 @@
  * The density is estimated where it is seen, in pixel space, so the bandwidth and cell size are in pixels
  * and a log x axis is handled by mapping points through the log scale first (d3-contour's own model).
  */
-import { extent, max } from 'd3-array';
+import { extent } from 'd3-array';
 import { contourDensity } from 'd3-contour';
 import { scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3-scale';
 
@@ -142,7 +142,11 @@ export function radiographyDensity(points: RadiographyPoints, options: Radiograp
   const cellArea = cellSize * cellSize;
   estimator.thresholds((values) => {
     grid = values;
-    maxDensity = (max(values) ?? 0) / cellArea;
+    let peak = 0;
+    for (let i = 0; i < values.length; i++) {
+      peak = Math.max(peak, values[i]);
+    }
+    maxDensity = peak / cellArea;
     return maxDensity > 0 ? Array.from({ length: levels }, (_, i) => (maxDensity * (i + 1)) / (levels + 1)) : [];
   });
   const contours: RadiographyContour[] = estimator(Array.from({ length: count }, (_, i) => i)).map((c) => ({

@@ -1,6 +1,6 @@
-import { createDataFrame, FieldType, type DataFrame } from '@grafana/data';
+import { createDataFrame, createTheme, FieldType, type DataFrame } from '@grafana/data';
 
-import { NO_KPI, NO_MSE, NO_POINTS, prepareRadiographyData } from './fields';
+import { axisFormatter, NO_KPI, NO_MSE, NO_POINTS, prepareRadiographyData } from './fields';
 
 const auto = { group: '', mseField: '', kpiField: '' };
 
@@ -156,5 +156,21 @@ describe('prepareRadiographyData', () => {
     const [g] = prepareRadiographyData([frame], auto).groups;
     expect(Array.from(g.mse)).toEqual([1]);
     expect(g.rows).toBe(4);
+  });
+});
+
+describe('axisFormatter', () => {
+  const theme = createTheme();
+  const field = createDataFrame({
+    fields: [{ name: 'kpi', type: FieldType.number, values: [1], config: { unit: 'percent' } }],
+  }).fields[0];
+
+  it('formats with the field’s own unit by default', () => {
+    expect(axisFormatter(field, {}, theme)(42)).toBe('42%');
+  });
+
+  it('prefers the axis unit and decimals from the options', () => {
+    expect(axisFormatter(field, { unit: 'ms', decimals: 1 }, theme)(1500)).toBe('1.5 s');
+    expect(axisFormatter(undefined, { decimals: 2 }, theme)(0.12345)).toBe('0.12');
   });
 });

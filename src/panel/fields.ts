@@ -2,9 +2,17 @@
  * Frames -> the radiography panel's own data: per group, the (MSE, KPI) pairs of its anomalous points and
  * its threshold. Pure and independent of the data source: any frame with two numeric fields will do.
  */
-import { type DataFrame, type Field, FieldType, getFieldDisplayName } from '@grafana/data';
+import {
+  type DataFrame,
+  type Field,
+  FieldType,
+  formattedValueToString,
+  getDisplayProcessor,
+  getFieldDisplayName,
+  type GrafanaTheme2,
+} from '@grafana/data';
 
-import type { Options } from './types';
+import type { AxisOptions, Options } from './types';
 
 export interface RadiographyGroup {
   name: string;
@@ -172,4 +180,24 @@ export function prepareRadiographyData(
 function displayName(field: Field, frames: DataFrame[]): string {
   const frame = frames.find((f) => f.fields.includes(field));
   return frame ? getFieldDisplayName(field, frame, frames) : field.name;
+}
+
+/** Formats an axis value with the axis' unit and decimals, else the field's own (Grafana's display processor). */
+export function axisFormatter(
+  field: Field | undefined,
+  axis: AxisOptions,
+  theme: GrafanaTheme2
+): (v: number) => string {
+  const config = { ...field?.config };
+  if (axis.unit) {
+    config.unit = axis.unit;
+  }
+  if (axis.decimals !== undefined) {
+    config.decimals = axis.decimals;
+  }
+  const display = getDisplayProcessor({
+    field: { type: FieldType.number, config, values: [] },
+    theme,
+  });
+  return (v) => formattedValueToString(display(v));
 }

@@ -3,8 +3,14 @@ import type { PanelModel } from '@grafana/data';
 import { normalizeOptions, radiographyChangedHandler, radiographyMigrationHandler } from './migrations';
 import { defaultOptions, type Options } from './types';
 
-const panel = (options: unknown) =>
-  ({ id: 1, options, fieldConfig: { defaults: {}, overrides: [] } }) as PanelModel<Partial<Options>>;
+const fieldConfig = { defaults: {}, overrides: [] };
+/** A saved panel; its options come from JSON, so they may hold anything. */
+const panel = (options: object): PanelModel<Partial<Options>> => ({
+  id: 1,
+  type: 'syrroca-radiography-panel',
+  options: options as Partial<Options>,
+  fieldConfig,
+});
 
 describe('normalizeOptions', () => {
   it('gives a panel saved without options the defaults', () => {
@@ -56,19 +62,19 @@ describe('radiographyMigrationHandler', () => {
 describe('radiographyChangedHandler', () => {
   it('carries a heatmap’s legend, tooltip and sequential scheme over', () => {
     const prev = { color: { scheme: 'Greys', steps: 64 }, legend: { show: false }, tooltip: { show: true } };
-    const o = radiographyChangedHandler(panel({}), 'heatmap', prev, undefined);
+    const o = radiographyChangedHandler(panel({}), 'heatmap', prev, fieldConfig);
     expect(o).toEqual({ ...defaultOptions, palette: 'grays', levels: 50, legend: { show: false } });
   });
 
   it('keeps the paper palette for a heatmap scheme without a counterpart', () => {
-    expect(radiographyChangedHandler(panel({}), 'heatmap', { color: { scheme: 'Spectral' } }, undefined)).toMatchObject(
-      {
-        palette: 'paper',
-      }
-    );
+    expect(
+      radiographyChangedHandler(panel({}), 'heatmap', { color: { scheme: 'Spectral' } }, fieldConfig)
+    ).toMatchObject({
+      palette: 'paper',
+    });
   });
 
   it('starts from the defaults when switching from another panel', () => {
-    expect(radiographyChangedHandler(panel({}), 'timeseries', { legend: { show: false } }, undefined)).toEqual({});
+    expect(radiographyChangedHandler(panel({}), 'timeseries', { legend: { show: false } }, fieldConfig)).toEqual({});
   });
 });

@@ -2,7 +2,7 @@ import { createDataFrame, FieldType, getPanelDataSummary, VisualizationSuggestio
 
 import { PANEL_ID, radiographySuggestionsSupplier } from './suggestions';
 
-const suggest = (...frames: Parameters<typeof createDataFrame>[0][]) =>
+const suggest = (...frames: Array<Parameters<typeof createDataFrame>[0]>) =>
   radiographySuggestionsSupplier(getPanelDataSummary(frames.map((f) => createDataFrame(f))));
 
 describe('radiographySuggestionsSupplier', () => {
