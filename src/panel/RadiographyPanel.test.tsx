@@ -3,10 +3,10 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import React from 'react';
 
 import { RadiographyPanel } from './RadiographyPanel';
-import { panelProps, radiographyFrame } from './testing/fixtures';
+import { panelProps, radiographyFrames } from './testing/fixtures';
 import type { Options } from './types';
 
-function mount(series = [radiographyFrame()], options: Partial<Options> = {}) {
+function mount(series = radiographyFrames(), options: Partial<Options> = {}) {
   return render(
     <ThemeContext.Provider value={createTheme({ colors: { mode: 'light' } })}>
       <RadiographyPanel {...panelProps(series, options)} />
@@ -23,9 +23,10 @@ describe('RadiographyPanel', () => {
     expect(plots[1]).toHaveTextContent('memory · 110 anomalous points');
     for (const plot of plots) {
       expect(plot.querySelectorAll('path[data-level]')).toHaveLength(10);
-      expect(plot).toHaveTextContent('mse');
       expect(plot).toHaveTextContent('failed calls');
     }
+    expect(plots[0]).toHaveTextContent('MSE cpu');
+    expect(plots[1]).toHaveTextContent('MSE memory');
     expect(screen.getByTestId('syrroca-radiography-legend')).toHaveTextContent('Density');
   });
 
@@ -47,9 +48,11 @@ describe('RadiographyPanel', () => {
   });
 
   it('tells that there are no anomalous points in this range', () => {
-    const frame = radiographyFrame();
-    frame.fields[4].values = frame.fields[4].values.map(() => false);
-    mount([frame]);
+    const frames = radiographyFrames();
+    for (const frame of frames) {
+      frame.fields[3].values = frame.fields[3].values.map(() => false);
+    }
+    mount(frames);
     expect(screen.getByTestId('syrroca-radiography-empty')).toHaveTextContent('No anomalous points in this range');
   });
 
@@ -81,7 +84,7 @@ describe('RadiographyPanel', () => {
     fireEvent.mouseMove(area, { clientX: 100, clientY: 100 });
     const tip = screen.getByTestId('syrroca-radiography-tooltip');
     expect(tip).toHaveTextContent('cpu');
-    expect(tip).toHaveTextContent('mse');
+    expect(tip).toHaveTextContent('MSE cpu');
     expect(tip).toHaveTextContent('failed calls');
     expect(tip).toHaveTextContent(/Density\d+% of peak/);
     expect(tip).toHaveTextContent(/Points nearby\d+ of 185 \(within 20 px\)/);

@@ -61,8 +61,6 @@ export function RadiographyPanel({ data, width, height, options: saved }: PanelP
             height={cellHeight}
             options={options}
             palette={palette}
-            mseName={prepared.mseName}
-            kpiName={prepared.kpiName}
             formatMse={formatMse}
             formatKpi={formatKpi}
           />

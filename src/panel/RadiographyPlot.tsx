@@ -17,8 +17,6 @@ interface Props {
   height: number;
   options: Options;
   palette: RadiographyPalette;
-  mseName: string;
-  kpiName: string;
   formatMse: (v: number) => string;
   formatKpi: (v: number) => string;
 }
@@ -64,8 +62,8 @@ export function RadiographyPlot(props: Props) {
     [drawable, group, innerWidth, innerHeight, xScale, bandwidth, cellSize, levels, threshold]
   );
 
-  const xTitle = (options.xAxis.label || props.mseName) + (xScale === 'log' ? ' (log)' : '');
-  const yTitle = options.yAxis.label || props.kpiName;
+  const xTitle = (options.xAxis.label || group.mseName) + (xScale === 'log' ? ' (log)' : '');
+  const yTitle = options.yAxis.label || group.kpiName;
   const count = radiography?.count ?? 0;
   const title = (
     <text x={MARGIN.left} y={15} className={styles.title}>
@@ -191,8 +189,8 @@ export function RadiographyPlot(props: Props) {
         <RadiographyTooltip
           group={group.name}
           info={info}
-          mseName={props.mseName}
-          kpiName={props.kpiName}
+          mseName={group.mseName}
+          kpiName={group.kpiName}
           formatMse={formatMse}
           formatKpi={formatKpi}
           count={count}

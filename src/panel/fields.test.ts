@@ -23,8 +23,6 @@ describe('prepareRadiographyData', () => {
   it('keeps the anomalous points of each group with the group’s last threshold', () => {
     const data = prepareRadiographyData([radiographyFrame()], auto);
     expect(data.empty).toBeUndefined();
-    expect(data.mseName).toBe('mse');
-    expect(data.kpiName).toBe('kpi');
     expect(data.groups.map((g) => g.name)).toEqual(['cpu', 'memory']);
     const [cpu, memory] = data.groups;
     expect(Array.from(cpu.mse)).toEqual([0.1, 0.4]);
@@ -50,9 +48,15 @@ describe('prepareRadiographyData', () => {
       ],
     });
     const data = prepareRadiographyData([frame], auto);
-    expect([data.mseName, data.kpiName]).toEqual(['reconstruction error', 'failed calls']);
     expect(data.groups).toEqual([
-      { name: 'network', mse: Float64Array.from([3]), kpi: Float64Array.from([7]), threshold: undefined, rows: 2 },
+      {
+        name: 'network',
+        mse: Float64Array.from([3]),
+        kpi: Float64Array.from([7]),
+        mseName: 'reconstruction error',
+        kpiName: 'failed calls',
+        rows: 2,
+      },
     ]);
   });
 
@@ -65,7 +69,7 @@ describe('prepareRadiographyData', () => {
       ],
     });
     const data = prepareRadiographyData([frame], { ...auto, kpiField: 'rejected calls' });
-    expect(data.kpiName).toBe('Rejected calls');
+    expect(data.groups[0].kpiName).toBe('Rejected calls');
     expect(Array.from(data.groups[0].kpi)).toEqual([5, 6]);
     const swapped = prepareRadiographyData([frame], { ...auto, mseField: 'kpi', kpiField: 'mse' });
     expect(Array.from(swapped.groups[0].mse)).toEqual([3, 4]);
@@ -126,6 +130,28 @@ describe('prepareRadiographyData', () => {
       ['cpu', [1, 3]],
       ['B', [2]],
     ]);
+  });
+
+  it('reads one frame per group as the data source returns them, names included, empty groups kept', () => {
+    const frame = (group: string, mse: number[]) =>
+      createDataFrame({
+        name: group,
+        fields: [
+          { name: 'time', type: FieldType.time, values: mse.map((_, i) => i) },
+          { name: 'mse', type: FieldType.number, values: mse, config: { displayName: `MSE ${group}` } },
+          { name: 'kpi', type: FieldType.number, values: mse.map(() => 5), config: { displayName: 'failed calls' } },
+          { name: 'anomalous', type: FieldType.boolean, values: mse.map(() => true) },
+          { name: 'threshold', type: FieldType.number, values: mse.map(() => 0.5) },
+          { name: 'group', type: FieldType.string, values: mse.map(() => group) },
+        ],
+      });
+    const data = prepareRadiographyData([frame('cpu', [1, 2]), frame('network', []), frame('memory', [3])], auto);
+    expect(data.groups.map((g) => [g.name, g.mseName, g.kpiName, g.mse.length])).toEqual([
+      ['cpu', 'MSE cpu', 'failed calls', 2],
+      ['network', 'MSE network', 'failed calls', 0],
+      ['memory', 'MSE memory', 'failed calls', 1],
+    ]);
+    expect(data.empty).toBeUndefined();
   });
 
   it('groups Prometheus-style frames by the group label of the MSE field', () => {

@@ -18,6 +18,9 @@ export interface RadiographyGroup {
   name: string;
   mse: Float64Array;
   kpi: Float64Array;
+  /** Display names of the group's MSE and KPI fields (the data source names the error "MSE <group>"). */
+  mseName: string;
+  kpiName: string;
   /** Last finite value of the `threshold` field over the group's rows. */
   threshold?: number;
   /** Rows of the group before keeping only the anomalous ones. */
@@ -32,11 +35,9 @@ export interface EmptyState {
 
 export interface RadiographyData {
   groups: RadiographyGroup[];
-  /** The first MSE and KPI fields found: their names and units label the axes. */
+  /** The first MSE and KPI fields found: their units format the axes. */
   mseField?: Field;
   kpiField?: Field;
-  mseName: string;
-  kpiName: string;
   empty?: EmptyState;
 }
 
@@ -46,6 +47,7 @@ const META = new Set(['anomalous', 'threshold', 'group', 'time', 'timestamp']);
 export const NO_POINTS = 'No anomalous points in this range';
 export const NO_KPI = 'No KPI field';
 export const NO_MSE = 'No MSE field';
+const NO_ROWS = 'The query returned no rows in this time range.';
 
 const lower = (s: string) => s.toLowerCase();
 
@@ -96,20 +98,20 @@ export function prepareRadiographyData(
   frames: DataFrame[],
   options: Pick<Options, 'group' | 'mseField' | 'kpiField'>
 ): RadiographyData {
-  const acc = new Map<string, { mse: number[]; kpi: number[]; threshold?: number; rows: number }>();
+  const acc = new Map<string, Omit<RadiographyGroup, 'mse' | 'kpi'> & { mse: number[]; kpi: number[] }>();
   let mseField: Field | undefined;
   let kpiField: Field | undefined;
   let lacking: 'MSE' | 'KPI' | undefined;
   const seen = new Set<string>();
 
   for (const frame of frames) {
-    if (!frame.length) {
-      continue;
-    }
     const { mse, kpi, numeric } = pickFields(frame, frames, options);
-    numeric.forEach((f) => seen.add(getFieldDisplayName(f, frame, frames)));
     if (!mse || !kpi) {
-      lacking ??= mse ? 'KPI' : 'MSE';
+      // An empty frame (a series without samples) says nothing about the fields.
+      if (frame.length) {
+        numeric.forEach((f) => seen.add(getFieldDisplayName(f, frame, frames)));
+        lacking ??= mse ? 'KPI' : 'MSE';
+      }
       continue;
     }
     mseField ??= mse;
@@ -119,14 +121,21 @@ export function prepareRadiographyData(
     const threshold = find('threshold');
     const groupField = find('group');
     const fallback = mse.labels?.group ?? frame.name ?? frame.refId ?? 'all';
-
-    for (let i = 0; i < frame.length; i++) {
-      const name = groupField ? String(groupField.values[i]) : fallback;
+    const group = (name: string) => {
       let g = acc.get(name);
       if (!g) {
-        g = { mse: [], kpi: [], rows: 0 };
+        const mseName = getFieldDisplayName(mse, frame, frames);
+        const kpiName = getFieldDisplayName(kpi, frame, frames);
+        g = { name, mse: [], kpi: [], mseName, kpiName, rows: 0 };
         acc.set(name, g);
       }
+      return g;
+    };
+    if (!frame.length) {
+      group(fallback); // a group without samples in this range still gets its (empty) plot
+    }
+    for (let i = 0; i < frame.length; i++) {
+      const g = group(groupField ? String(groupField.values[i]) : fallback);
       g.rows++;
       const t = num(threshold?.values[i]);
       if (Number.isFinite(t)) {
@@ -141,45 +150,30 @@ export function prepareRadiographyData(
     }
   }
 
-  const mseName = mseField ? displayName(mseField, frames) : 'MSE';
-  const kpiName = kpiField ? displayName(kpiField, frames) : 'KPI';
-  let groups: RadiographyGroup[] = [...acc].map(([name, g]) => ({
-    name,
-    mse: Float64Array.from(g.mse),
-    kpi: Float64Array.from(g.kpi),
-    threshold: g.threshold,
-    rows: g.rows,
-  }));
-
   if (!mseField || !kpiField) {
     const empty = lacking
       ? missing(lacking, lacking === 'MSE' ? options.mseField : options.kpiField, [...seen])
-      : { title: NO_POINTS, detail: 'The query returned no rows in this time range.' };
-    return { groups: [], mseName, kpiName, empty };
+      : { title: NO_POINTS, detail: NO_ROWS };
+    return { groups: [], empty };
   }
+  let groups: RadiographyGroup[] = [...acc.values()].map((g) => ({
+    ...g,
+    mse: Float64Array.from(g.mse),
+    kpi: Float64Array.from(g.kpi),
+  }));
   if (options.group) {
     const known = groups.map((g) => g.name);
     groups = groups.filter((g) => g.name === options.group);
     if (!groups.length) {
-      return {
-        groups,
-        mseField,
-        kpiField,
-        mseName,
-        kpiName,
-        empty: { title: NO_POINTS, detail: `No group "${options.group}" in the data. Groups: ${known.join(', ')}.` },
-      };
+      const detail = `No group "${options.group}" in the data. Groups: ${known.join(', ')}.`;
+      return { groups, mseField, kpiField, empty: { title: NO_POINTS, detail } };
     }
   }
+  const rows = groups.reduce((s, g) => s + g.rows, 0);
   const empty = groups.every((g) => g.mse.length === 0)
-    ? { title: NO_POINTS, detail: `None of the ${groups.reduce((s, g) => s + g.rows, 0)} samples is anomalous.` }
+    ? { title: NO_POINTS, detail: rows ? `None of the ${rows} samples is anomalous.` : NO_ROWS }
     : undefined;
-  return { groups, mseField, kpiField, mseName, kpiName, empty };
-}
-
-function displayName(field: Field, frames: DataFrame[]): string {
-  const frame = frames.find((f) => f.fields.includes(field));
-  return frame ? getFieldDisplayName(field, frame, frames) : field.name;
+  return { groups, mseField, kpiField, empty };
 }
 
 /** Formats an axis value with the axis' unit and decimals, else the field's own (Grafana's display processor). */

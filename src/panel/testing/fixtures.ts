@@ -54,54 +54,50 @@ export const CLUSTERS: ClusterSpec[] = [
   },
 ];
 
-/** One frame, rows in time order, fields as the data source's radiography query returns them. */
-export function radiographyFrame(clusters: ClusterSpec[] = CLUSTERS, seed = 7): DataFrame {
+/**
+ * One frame per group with the fields and display names of the data source's radiography query (time,
+ * mse "MSE <group>", kpi "failed calls", anomalous, threshold, group). The data source sends only
+ * anomalous rows; these frames also hold nominal ones, which the panel must leave out.
+ */
+export function radiographyFrames(clusters: ClusterSpec[] = CLUSTERS, seed = 7): DataFrame[] {
   const rand = uniform(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  const rows: Array<{ group: string; mse: number; kpi: number; anomalous: boolean; threshold: number }> = [];
-  for (const c of clusters) {
+  const t0 = 1_700_000_000_000;
+  return clusters.map((c) => {
+    const rows: Array<{ mse: number; kpi: number; anomalous: boolean }> = [];
     for (let i = 0; i < c.core.n; i++) {
       const mse = Math.max(c.threshold * 1.01, c.core.mse + c.core.mseSd * normal());
-      rows.push({
-        group: c.group,
-        mse,
-        kpi: c.core.kpi + c.core.kpiSd * normal(),
-        anomalous: true,
-        threshold: c.threshold,
-      });
+      rows.push({ mse, kpi: c.core.kpi + c.core.kpiSd * normal(), anomalous: true });
     }
     for (let i = 0; i < c.tail.n; i++) {
       const mse = c.tail.mse[0] + (c.tail.mse[1] - c.tail.mse[0]) * rand();
-      const kpi = c.tail.kpi[0] + (c.tail.kpi[1] - c.tail.kpi[0]) * rand();
-      rows.push({ group: c.group, mse, kpi, anomalous: true, threshold: c.threshold });
+      rows.push({ mse, kpi: c.tail.kpi[0] + (c.tail.kpi[1] - c.tail.kpi[0]) * rand(), anomalous: true });
     }
     for (let i = 0; i < c.nominal; i++) {
-      rows.push({
-        group: c.group,
-        mse: c.threshold * rand(),
-        kpi: 5 * rand(),
-        anomalous: false,
-        threshold: c.threshold,
-      });
+      rows.push({ mse: c.threshold * rand(), kpi: 5 * rand(), anomalous: false });
     }
-  }
-  const t0 = 1_700_000_000_000;
-  return createDataFrame({
-    refId: 'A',
-    name: 'radiography',
-    fields: [
-      { name: 'time', type: FieldType.time, values: rows.map((_, i) => t0 + i * 30_000) },
-      { name: 'group', type: FieldType.string, values: rows.map((r) => r.group) },
-      { name: 'mse', type: FieldType.number, values: rows.map((r) => r.mse) },
-      {
-        name: 'kpi',
-        type: FieldType.number,
-        values: rows.map((r) => r.kpi),
-        config: { displayName: 'failed calls', unit: 'short' },
-      },
-      { name: 'anomalous', type: FieldType.boolean, values: rows.map((r) => r.anomalous) },
-      { name: 'threshold', type: FieldType.number, values: rows.map((r) => r.threshold) },
-    ],
+    return createDataFrame({
+      name: c.group,
+      refId: 'A',
+      fields: [
+        { name: 'time', type: FieldType.time, values: rows.map((_, i) => t0 + i * 30_000) },
+        {
+          name: 'mse',
+          type: FieldType.number,
+          values: rows.map((r) => r.mse),
+          config: { displayName: `MSE ${c.group}` },
+        },
+        {
+          name: 'kpi',
+          type: FieldType.number,
+          values: rows.map((r) => r.kpi),
+          config: { displayName: 'failed calls', unit: 'short' },
+        },
+        { name: 'anomalous', type: FieldType.boolean, values: rows.map((r) => r.anomalous) },
+        { name: 'threshold', type: FieldType.number, values: rows.map(() => c.threshold) },
+        { name: 'group', type: FieldType.string, values: rows.map(() => c.group) },
+      ],
+    });
   });
 }
 
