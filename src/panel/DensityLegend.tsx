@@ -25,8 +25,8 @@ export function DensityLegend({ palette, width }: Props) {
   return (
     <div className={styles.legend} data-testid="syrroca-radiography-legend">
       <span className={styles.title}>Density</span>
-      <svg width={barWidth + 24} height={30} role="img" aria-label="Density scale, from sparse to dense">
-        <g transform="translate(12,2)">
+      <svg width={barWidth + 40} height={30} role="img" aria-label="Density scale, from sparse to dense">
+        <g transform="translate(20,2)">
           {swatches.map((fill, i) => (
             <rect key={i} x={i * band} width={band + 0.5} height={12} fill={fill} />
           ))}

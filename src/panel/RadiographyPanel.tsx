@@ -74,6 +74,7 @@ export function RadiographyPanel({ data, width, height, options: saved }: PanelP
 const getStyles = (theme: GrafanaTheme2) => ({
   grid: css({ display: 'grid' }),
   empty: css({
+    boxSizing: 'border-box',
     display: 'flex',
     flexDirection: 'column',
     alignItems: 'center',

@@ -22,13 +22,18 @@ describe('axisTicks', () => {
     expect(axisTicks(scaleLinear().domain([0, 1]), 'linear', 350)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
   });
 
-  it('ticks whole decades on a log axis, thinned to fit', () => {
-    const x = scaleLog().domain([0.0005, 20]);
+  it('ticks whole decades on a log axis, thinned to keep labels apart', () => {
+    // 0.001 .. 10 are five decades; on 700 px a decade is 700 / log10(20 / 0.0005) = 152 px.
+    const x = scaleLog().domain([0.0005, 20]).range([0, 700]);
     expect(axisTicks(x, 'log', 700)).toEqual([0.001, 0.01, 0.1, 1, 10]);
-    expect(axisTicks(x, 'log', 210)).toEqual([0.001, 0.1, 10]);
+    // On 200 px a decade is 43 px: every other decade.
+    expect(axisTicks(x.copy().range([0, 200]), 'log', 200)).toEqual([0.001, 0.1, 10]);
   });
 
-  it('falls back to linear ticks on a log axis spanning less than two decades', () => {
-    expect(axisTicks(scaleLog().domain([2, 9]), 'log', 280)).toEqual([2, 4, 6, 8]);
+  it('ticks within a decade on a short log axis, dropping the crowded high end', () => {
+    // 2 .. 9 on 280 px: v sits at 280 log(v / 2) / log(4.5), so 2, 3, 4, 5, 6, 7, 8, 9 fall at 0, 75.5,
+    // 129, 170.6, 204.5, 233.2, 257.4, 280 px; keeping labels 56 px apart leaves 2, 3, 5, 7.
+    const ticks = axisTicks(scaleLog().domain([2, 9]).range([0, 280]), 'log', 280);
+    expect(ticks).toEqual([2, 3, 5, 7]);
   });
 });

@@ -1,5 +1,5 @@
 /** Geometry of the panel: the small-multiples grid and the axis ticks. Pure. */
-import { scaleLinear, type ScaleContinuousNumeric } from 'd3-scale';
+import type { ScaleContinuousNumeric } from 'd3-scale';
 
 import type { RadiographyXScale } from '../core/radiography';
 
@@ -31,9 +31,12 @@ export function smallMultiples(n: number, width: number, height: number): Grid {
   return best;
 }
 
+/** Minimum distance between tick labels on a log axis, in pixels. */
+const LOG_TICK_GAP = 56;
+
 /**
- * Tick values for an axis `pixels` long: about one per 70 px. A log axis ticks whole decades (thinned to
- * fit), or falls back to linear ticks when it spans less than two decades.
+ * Tick values for an axis `pixels` long: about one per 70 px. A log axis ticks whole decades when it
+ * spans two or more, else d3's 1-2-...-9 ticks; either way thinned so labels keep LOG_TICK_GAP apart.
  */
 export function axisTicks(
   scale: ScaleContinuousNumeric<number, number>,
@@ -41,20 +44,19 @@ export function axisTicks(
   pixels: number
 ): number[] {
   const count = Math.max(2, Math.floor(pixels / 70));
-  const [a, b] = scale.domain();
-  if (kind === 'log') {
-    const decades: number[] = [];
-    for (let e = Math.ceil(Math.log10(a)); e <= Math.floor(Math.log10(b)); e++) {
-      decades.push(10 ** e);
-    }
-    if (decades.length >= 2) {
-      const step = Math.ceil(decades.length / count);
-      return decades.filter((_, i) => i % step === 0);
-    }
-    return scaleLinear()
-      .domain([a, b])
-      .ticks(count)
-      .filter((v) => v > 0);
+  if (kind !== 'log') {
+    return scale.ticks(count);
   }
-  return scale.ticks(count);
+  const [a, b] = scale.domain();
+  const decades: number[] = [];
+  for (let e = Math.ceil(Math.log10(a)); e <= Math.floor(Math.log10(b)); e++) {
+    decades.push(10 ** e);
+  }
+  const kept: number[] = [];
+  for (const v of decades.length >= 2 ? decades : scale.ticks(count)) {
+    if (!kept.length || scale(v) - scale(kept[kept.length - 1]) >= LOG_TICK_GAP) {
+      kept.push(v);
+    }
+  }
+  return kept;
 }
