@@ -1,4 +1,10 @@
-import { contourPath, radiographyDensity, radiographyDomain, type RadiographyOptions } from './radiography';
+import {
+  contourPath,
+  radiographyDensity,
+  radiographyDomain,
+  radiographyGrays,
+  type RadiographyOptions,
+} from './radiography';
 
 const base: RadiographyOptions = {
   width: 200,
@@ -187,6 +193,21 @@ describe('radiographyDomain', () => {
   it('falls back to a unit extent without values', () => {
     expect(radiographyDomain([NaN])).toEqual([0, 1]);
     expect(radiographyDomain([], 'log')).toEqual([1, 10]);
+  });
+});
+
+describe('radiographyGrays', () => {
+  it('runs from light gray for the sparsest level to black for the densest', () => {
+    expect(radiographyGrays(4)).toEqual([
+      'rgb(191, 191, 191)',
+      'rgb(128, 128, 128)',
+      'rgb(64, 64, 64)',
+      'rgb(0, 0, 0)',
+    ]);
+  });
+
+  it('gives at least one level', () => {
+    expect(radiographyGrays(0)).toEqual(['rgb(0, 0, 0)']);
   });
 });
 

@@ -206,6 +206,18 @@ export function radiographyDensity(points: RadiographyPoints, options: Radiograp
   };
 }
 
+/**
+ * The paper's palette for `levels` contour levels: gray (255 * (1 - (i + 1) / levels)) for level i, so the
+ * densest level is black and the area below the first level stays white. Shared by the panel and the report.
+ */
+export function radiographyGrays(levels: number): string[] {
+  const n = Math.max(1, Math.round(levels));
+  return Array.from({ length: n }, (_, i) => {
+    const v = Math.round(255 * (1 - (i + 1) / n));
+    return `rgb(${v}, ${v}, ${v})`;
+  });
+}
+
 /** Pixel coordinates to two decimals: finer than any screen, and the report's SVG stays small. */
 const coord = (v: number) => String(Math.round(v * 100) / 100);
 

@@ -6,6 +6,7 @@
 import type { GrafanaTheme2 } from '@grafana/data';
 import { scaleLinear } from 'd3-scale';
 
+import { radiographyGrays } from '../core/radiography';
 import type { PaletteId } from './types';
 
 export interface RadiographyPalette {
@@ -57,7 +58,7 @@ export function radiographyPalette(id: PaletteId, theme: GrafanaTheme2, levels: 
   const n = Math.max(1, Math.round(levels));
   if (id === 'paper' || !(id in HUES)) {
     return {
-      fills: ramp(['#ffffff', '#000000'], n),
+      fills: radiographyGrays(n),
       background: '#ffffff',
       accent: '#e0752d',
       ink: '#000000',
