@@ -82,16 +82,18 @@ export class Container {
   /** Increments of the current step, for the node's totals. */
   readonly last = { user: 0, system: 0, readBytes: 0, writtenBytes: 0, reads: 0, writes: 0 };
 
-  beginStep(): void {
-    Object.assign(this.last, { user: 0, system: 0, readBytes: 0, writtenBytes: 0, reads: 0, writes: 0 });
-  }
-
   constructor(
     readonly spec: PodSpec,
     private readonly rng: Random
   ) {
     this.probePhase = rng.uniform() / spec.probesPerSecond;
-    this.start();
+    const st = spec.storage;
+    if (st) {
+      // Database files live in a volume of the pod: they outlast container restarts.
+      this.data = st.dataBytes;
+      this.sstables = st.kind === 'lsm' ? [0.4, 0.3, 0.2, 0.1].map((f) => f * st.dataBytes) : [];
+    }
+    this.restart();
   }
 
   get residentBytes(): number {
@@ -104,38 +106,35 @@ export class Container {
     return this.spec.baseFsUsage + this.currentLog + this.oldLogs.reduce((a, b) => a + b, 0);
   }
 
-  /** A new container in the same pod: cgroup counters from zero, cold memory, a fresh writable layer. */
-  private start(): void {
-    this.user = this.system = this.faults = this.majorFaults = 0;
-    this.readBytes = this.writtenBytes = this.reads = this.writes = 0;
+  beginStep(): void {
+    Object.assign(this.last, { user: 0, system: 0, readBytes: 0, writtenBytes: 0, reads: 0, writes: 0 });
+  }
+
+  /**
+   * A new container in the same pod (first start, crash, OOM kill, failed liveness probe): cgroup
+   * counters from what the start itself costs, cold memory, a fresh writable layer.
+   */
+  restart(): void {
+    const s = this.spec.start;
+    const reads = Math.ceil(s.readBytes / 131072);
+    this.user = 0.8 * s.cpu;
+    this.system = 0.2 * s.cpu;
+    this.faults = s.faults;
+    this.majorFaults = s.majorFaults;
+    this.readBytes = s.readBytes;
+    this.reads = reads;
+    this.writtenBytes = this.writes = 0;
+    this.last.user += 0.8 * s.cpu;
+    this.last.system += 0.2 * s.cpu;
+    this.last.readBytes += s.readBytes;
+    this.last.reads += reads;
     this.age = 0;
     this.held = this.heap = this.committed = 0;
     this.dataCache = 0;
     this.currentLog = 0;
     this.oldLogs = [];
-    const s = this.spec.start;
-    this.user += 0.8 * s.cpu;
-    this.system += 0.2 * s.cpu;
-    this.faults += s.faults;
-    this.majorFaults += s.majorFaults;
-    this.readBytes += s.readBytes;
-    this.reads += Math.ceil(s.readBytes / 131072);
-    this.last.user += 0.8 * s.cpu;
-    this.last.system += 0.2 * s.cpu;
-    this.last.readBytes += s.readBytes;
-    this.last.reads += Math.ceil(s.readBytes / 131072);
     // Binaries and libraries read at start stay mapped: file pages, all active.
     this.libraryCache = s.readBytes;
-    const st = this.spec.storage;
-    if (st && this.data === 0) {
-      this.data = st.dataBytes;
-      this.sstables = st.kind === 'lsm' ? [0.4, 0.3, 0.2, 0.1].map((f) => f * st.dataBytes) : [];
-    }
-  }
-
-  /** The container is replaced by a new one (crash, OOM kill, liveness failure); the pod stays. */
-  restart(): void {
-    this.start();
   }
 
   /** Scales the counters as if the container had been up `factor` times longer than it has. */
