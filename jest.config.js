@@ -9,11 +9,11 @@ const shared = {
   ...base,
   transform: { ...base.transform, '^.+\\.mjs$': '@swc/jest' },
   transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, 'd3-.*', 'internmap'])],
-  // tfjs and wasm work on 2 shared cores: jest's 5 s default is a timing assertion, not a correctness one.
-  testTimeout: 120_000,
 };
 
 module.exports = {
+  // tfjs and wasm work on 2 shared cores: jest's 5 s default is a timing assertion, not a correctness one.
+  testTimeout: 120_000,
   projects: [
     {
       // Pure core, Node shells, simulator, Prometheus client and the cross-process tests in tests/.
