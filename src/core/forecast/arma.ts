@@ -1,0 +1,427 @@
+/**
+ * ARMA building blocks shared by ARIMA and SARIMA: lag polynomials, the stationarity transform the
+ * optimiser works in, the exact Gaussian likelihood (Kalman filter) and the conditional one (CSS).
+ *
+ * Conventions are statsmodels' and R's: phi(L) = 1 - phi_1 L - ..., theta(L) = 1 + theta_1 L + ...,
+ * and w_t - mu = sum_k a_k (w_{t-k} - mu) + e_t + sum_k b_k e_{t-k} once the seasonal factors are
+ * multiplied out into dense `a` (AR) and `b` (MA) coefficient vectors.
+ */
+
+/** Coefficients of the product of two lag polynomials given with their constant term (index 0). */
+export function polyMultiply(x: ArrayLike<number>, y: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(x.length + y.length - 1);
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] === 0) {
+      continue;
+    }
+    for (let j = 0; j < y.length; j++) {
+      out[i + j] += x[i] * y[j];
+    }
+  }
+  return out;
+}
+
+/** 1 + sign * (c_1 L^period + c_2 L^(2 period) + ...) as a dense coefficient vector. */
+function lagPolynomial(coefficients: ArrayLike<number>, sign: 1 | -1, period: number): Float64Array {
+  const out = new Float64Array(coefficients.length * period + 1);
+  out[0] = 1;
+  for (let i = 0; i < coefficients.length; i++) {
+    out[(i + 1) * period] = sign * coefficients[i];
+  }
+  return out;
+}
+
+/**
+ * Multiplies out phi(L) Phi(L^s) and theta(L) Theta(L^s) into the dense `a` (AR, so that
+ * phi(L)Phi(L^s) = 1 - sum a_k L^k) and `b` (MA, theta(L)Theta(L^s) = 1 + sum b_k L^k).
+ */
+export function expandArma(
+  ar: ArrayLike<number>,
+  ma: ArrayLike<number>,
+  seasonalAr: ArrayLike<number>,
+  seasonalMa: ArrayLike<number>,
+  period: number
+): { a: Float64Array; b: Float64Array } {
+  const arPoly = polyMultiply(lagPolynomial(ar, -1, 1), lagPolynomial(seasonalAr, -1, Math.max(period, 1)));
+  const maPoly = polyMultiply(lagPolynomial(ma, 1, 1), lagPolynomial(seasonalMa, 1, Math.max(period, 1)));
+  return { a: arPoly.subarray(1).map((c) => -c), b: maPoly.subarray(1) };
+}
+
+/**
+ * The differencing operator (1 - L)^d (1 - L^s)^D written as 1 - sum c_k L^k; returns c (c_k at index k - 1),
+ * so that y_t = w_t + sum c_k y_{t-k}.
+ */
+export function differencingLags(d: number, seasonalD: number, period: number): Float64Array {
+  let poly: Float64Array = Float64Array.of(1);
+  for (let i = 0; i < d; i++) {
+    poly = polyMultiply(poly, [1, -1]);
+  }
+  for (let i = 0; i < seasonalD; i++) {
+    poly = polyMultiply(poly, lagPolynomial([1], -1, period));
+  }
+  return poly.subarray(1).map((c) => -c);
+}
+
+/** sum c_k y_{i-k}: the part of y_i that differencing carries over from the past, so y_i = w_i + carriedOver. */
+export function carriedOver(y: ArrayLike<number>, c: ArrayLike<number>, i: number): number {
+  let sum = 0;
+  for (let k = 1; k <= c.length; k++) {
+    if (c[k - 1] !== 0) {
+      sum += c[k - 1] * y[i - k];
+    }
+  }
+  return sum;
+}
+
+/**
+ * The window [from, to) of a series as a working copy whose first `conditioning` values are filled
+ * (forward, then backward, from the nearest observed value) so differencing has a start.
+ */
+export function fillStart(column: ArrayLike<number>, from: number, to: number, conditioning: number): Float64Array {
+  const out = new Float64Array(to - from);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = column[from + i];
+  }
+  let last = NaN;
+  for (let i = 0; i < Math.min(conditioning, out.length); i++) {
+    if (Number.isFinite(out[i])) {
+      last = out[i];
+    } else if (Number.isFinite(last)) {
+      out[i] = last;
+    }
+  }
+  let next = NaN;
+  for (let i = 0; i < out.length; i++) {
+    if (Number.isFinite(out[i])) {
+      next = out[i];
+      break;
+    }
+  }
+  for (let i = 0; i < Math.min(conditioning, out.length); i++) {
+    if (!Number.isFinite(out[i])) {
+      out[i] = next;
+    }
+  }
+  return out;
+}
+
+/** Applies the differencing operator; a missing value makes every difference it enters missing. */
+export function difference(y: ArrayLike<number>, c: ArrayLike<number>): Float64Array {
+  const lag = c.length;
+  const out = new Float64Array(Math.max(0, y.length - lag));
+  for (let t = lag; t < y.length; t++) {
+    out[t - lag] = y[t] - carriedOver(y, c, t);
+  }
+  return out;
+}
+
+/**
+ * Maps unconstrained reals to the coefficients of a stationary AR polynomial 1 - sum phi_i L^i
+ * (Monahan 1984, as statsmodels and R do): each real becomes a partial autocorrelation in (-1, 1)
+ * through x / sqrt(1 + x^2), and the Durbin-Levinson recursion turns those into coefficients.
+ * For an invertible MA polynomial 1 + sum theta_i L^i use theta = -stationaryFromUnconstrained(x).
+ */
+export function stationaryFromUnconstrained(x: ArrayLike<number>): Float64Array {
+  const n = x.length;
+  let phi = new Float64Array(0);
+  for (let k = 0; k < n; k++) {
+    const r = x[k] / Math.sqrt(1 + x[k] * x[k]);
+    const next = new Float64Array(k + 1);
+    for (let i = 0; i < k; i++) {
+      next[i] = phi[i] - r * phi[k - 1 - i];
+    }
+    next[k] = r;
+    phi = next;
+  }
+  return phi;
+}
+
+/** Inverse of `stationaryFromUnconstrained`; null when the polynomial is not stationary. */
+export function unconstrainedFromStationary(phi: ArrayLike<number>): Float64Array | null {
+  const n = phi.length;
+  const x = new Float64Array(n);
+  let current = Float64Array.from(phi);
+  for (let k = n - 1; k >= 0; k--) {
+    const r = current[k];
+    if (!(Math.abs(r) < 1)) {
+      return null;
+    }
+    x[k] = r / Math.sqrt(1 - r * r);
+    const previous = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      previous[i] = (current[i] + r * current[k - 1 - i]) / (1 - r * r);
+    }
+    current = previous;
+  }
+  return x;
+}
+
+/** Size of the state of the Harvey state-space form of an ARMA with dense coefficients a, b. */
+export function stateSize(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return Math.max(a.length, b.length + 1, 1);
+}
+
+/**
+ * Stationary state covariance P solving P = T P T' + R R' (unit innovation variance), by the doubling
+ * recursion P <- P + A P A', A <- A A, which sums the series T^k R R' T'^k in log2(steps) squarings.
+ */
+function stationaryCovariance(a: ArrayLike<number>, b: ArrayLike<number>, r: number): Float64Array {
+  const rr = new Float64Array(r);
+  rr[0] = 1;
+  for (let i = 1; i < r; i++) {
+    rr[i] = i - 1 < b.length ? b[i - 1] : 0;
+  }
+  let p = new Float64Array(r * r);
+  for (let i = 0; i < r; i++) {
+    for (let j = 0; j < r; j++) {
+      p[i * r + j] = rr[i] * rr[j];
+    }
+  }
+  let m = new Float64Array(r * r);
+  for (let i = 0; i < r; i++) {
+    m[i * r] = i < a.length ? a[i] : 0;
+    if (i + 1 < r) {
+      m[i * r + i + 1] = 1;
+    }
+  }
+  const tmp = new Float64Array(r * r);
+  const term = new Float64Array(r * r);
+  for (let iteration = 0; iteration < 64; iteration++) {
+    // term = M P M'
+    tmp.fill(0);
+    for (let i = 0; i < r; i++) {
+      for (let k = 0; k < r; k++) {
+        const mik = m[i * r + k];
+        if (mik === 0) {
+          continue;
+        }
+        for (let j = 0; j < r; j++) {
+          tmp[i * r + j] += mik * p[k * r + j];
+        }
+      }
+    }
+    term.fill(0);
+    let change = 0;
+    let size = 0;
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j < r; j++) {
+        let sum = 0;
+        for (let k = 0; k < r; k++) {
+          sum += tmp[i * r + k] * m[j * r + k];
+        }
+        term[i * r + j] = sum;
+        change = Math.max(change, Math.abs(sum));
+        size = Math.max(size, Math.abs(p[i * r + j]));
+      }
+    }
+    for (let i = 0; i < r * r; i++) {
+      p[i] += term[i];
+    }
+    if (!Number.isFinite(change)) {
+      return p.fill(NaN);
+    }
+    if (change <= 1e-14 * size) {
+      break;
+    }
+    const squared = new Float64Array(r * r);
+    for (let i = 0; i < r; i++) {
+      for (let k = 0; k < r; k++) {
+        const mik = m[i * r + k];
+        if (mik === 0) {
+          continue;
+        }
+        for (let j = 0; j < r; j++) {
+          squared[i * r + j] += mik * m[k * r + j];
+        }
+      }
+    }
+    m = squared;
+  }
+  return p;
+}
+
+/** Gaussian log-likelihood with the innovation variance concentrated out, and that variance. */
+export interface ArmaLikelihood {
+  logLikelihood: number;
+  sigma2: number;
+  /** Observations that entered the likelihood (missing values do not). */
+  nobs: number;
+}
+
+function concentrated(sumSquares: number, sumLogF: number, nobs: number): ArmaLikelihood {
+  const sigma2 = sumSquares / nobs;
+  return {
+    logLikelihood: -0.5 * nobs * (Math.log(2 * Math.PI) + Math.log(sigma2) + 1) - 0.5 * sumLogF,
+    sigma2,
+    nobs,
+  };
+}
+
+/**
+ * Exact Gaussian likelihood of a zero-mean ARMA series (NaN = missing, skipped by the filter), by the
+ * Kalman filter on the Harvey state-space form started from the stationary covariance. Once the
+ * predicted covariance stops changing the filter runs on its steady-state gain, O(r) per step, which
+ * is what makes week-long windows cheap. Equals statsmodels' ARIMA log-likelihood at the same parameters.
+ */
+export function armaExactLikelihood(w: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): ArmaLikelihood {
+  const r = stateSize(a, b);
+  const ar = new Float64Array(r);
+  ar.set(Array.from(a).slice(0, r));
+  const rr = new Float64Array(r);
+  rr[0] = 1;
+  for (let i = 1; i < r; i++) {
+    rr[i] = i - 1 < b.length ? b[i - 1] : 0;
+  }
+  let p = stationaryCovariance(a, b, r);
+  if (!Number.isFinite(p[0])) {
+    return { logLikelihood: NaN, sigma2: NaN, nobs: 0 };
+  }
+  let next = new Float64Array(r * r);
+  const m = new Float64Array(r * r);
+  const state = new Float64Array(r);
+  const gain = new Float64Array(r);
+  const row = new Float64Array(r);
+  let steady = false;
+  let steadyF = 0;
+  let sumSquares = 0;
+  let sumLogF = 0;
+  let nobs = 0;
+  for (let t = 0; t < w.length; t++) {
+    const y = w[t];
+    const observed = !Number.isNaN(y);
+    if (observed && steady) {
+      const v = y - state[0];
+      sumSquares += (v * v) / steadyF;
+      sumLogF += Math.log(steadyF);
+      nobs++;
+      const head = state[0] + gain[0] * v;
+      for (let i = 0; i < r; i++) {
+        state[i] = ar[i] * head + (i + 1 < r ? state[i + 1] + gain[i + 1] * v : 0);
+      }
+      continue;
+    }
+    steady = false;
+    let f = 0;
+    let v = 0;
+    if (observed) {
+      f = p[0];
+      v = y - state[0];
+      sumSquares += (v * v) / f;
+      sumLogF += Math.log(f);
+      nobs++;
+      for (let i = 0; i < r; i++) {
+        gain[i] = p[i * r] / f;
+        state[i] += gain[i] * v;
+        row[i] = p[i];
+      }
+      // Filtered covariance P - P[:,0] P[0,:] / F.
+      for (let i = 0; i < r; i++) {
+        for (let j = 0; j < r; j++) {
+          p[i * r + j] -= gain[i] * row[j];
+        }
+      }
+    }
+    // Predict: state <- T state, P <- T P T' + R R'.
+    const head = state[0];
+    for (let i = 0; i < r; i++) {
+      state[i] = ar[i] * head + (i + 1 < r ? state[i + 1] : 0);
+    }
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j < r; j++) {
+        m[i * r + j] = ar[i] * p[j] + (i + 1 < r ? p[(i + 1) * r + j] : 0);
+      }
+    }
+    let change = 0;
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j < r; j++) {
+        const value = m[i * r] * ar[j] + (j + 1 < r ? m[i * r + j + 1] : 0) + rr[i] * rr[j];
+        next[i * r + j] = value;
+      }
+    }
+    for (let i = 0; i < r * r; i++) {
+      change = Math.max(change, Math.abs(next[i] - p[i]));
+    }
+    const swap = p;
+    p = next;
+    next = swap;
+    if (observed && change < 1e-11 * p[0]) {
+      steady = true;
+      steadyF = p[0];
+      for (let i = 0; i < r; i++) {
+        gain[i] = p[i * r] / steadyF;
+      }
+    }
+  }
+  return concentrated(sumSquares, sumLogF, nobs);
+}
+
+/**
+ * Conditional sum of squares (R's method "CSS"): residuals by the ARMA recursion from zero residuals
+ * before the first `a.length` values, which are conditioned on. Used where the exact likelihood's state
+ * (one entry per lag up to s * P + p) is too large, that is for long seasonal periods.
+ */
+export function armaConditionalLikelihood(
+  w: ArrayLike<number>,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>
+): ArmaLikelihood {
+  const e = armaResiduals(w, a, b);
+  let sumSquares = 0;
+  let nobs = 0;
+  for (let t = a.length; t < w.length; t++) {
+    if (!Number.isNaN(w[t])) {
+      sumSquares += e[t] * e[t];
+      nobs++;
+    }
+  }
+  return concentrated(sumSquares, 0, nobs);
+}
+
+/** Non-zero coefficients as (lag, coefficient) pairs, lag >= 1: seasonal polynomials are mostly zeros. */
+export function sparseLags(c: ArrayLike<number>): { lags: Int32Array; values: Float64Array } {
+  const lags: number[] = [];
+  const values: number[] = [];
+  for (let k = 0; k < c.length; k++) {
+    if (c[k] !== 0) {
+      lags.push(k + 1);
+      values.push(c[k]);
+    }
+  }
+  return { lags: Int32Array.from(lags), values: Float64Array.from(values) };
+}
+
+/**
+ * One-step residuals of a zero-mean ARMA series by the recursion e_t = w_t - sum a_k w_{t-k} - sum b_k e_{t-k},
+ * conditioned on the first `a.length` values (their residuals are zero). A missing w_t gets its one-step
+ * prediction in place of the value and a zero residual, so the recursion runs through gaps.
+ */
+export function armaResiduals(w: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
+  const n = w.length;
+  const e = new Float64Array(n);
+  const filled = new Float64Array(n);
+  const ar = sparseLags(a);
+  const ma = sparseLags(b);
+  for (let t = 0; t < n; t++) {
+    if (t < a.length) {
+      filled[t] = Number.isNaN(w[t]) ? 0 : w[t];
+      continue;
+    }
+    let prediction = 0;
+    for (let i = 0; i < ar.lags.length; i++) {
+      prediction += ar.values[i] * filled[t - ar.lags[i]];
+    }
+    for (let i = 0; i < ma.lags.length; i++) {
+      const lag = ma.lags[i];
+      if (lag <= t) {
+        prediction += ma.values[i] * e[t - lag];
+      }
+    }
+    if (Number.isNaN(w[t])) {
+      filled[t] = prediction;
+    } else {
+      filled[t] = w[t];
+      e[t] = w[t] - prediction;
+    }
+  }
+  return e;
+}
