@@ -276,6 +276,9 @@ export interface ArimaSearch {
   D?: number;
   maxP: number;
   maxQ: number;
+  /** Smallest AR / MA orders (default 0): equal to the maxima to search the seasonal part only. */
+  minP?: number;
+  minQ?: number;
   maxSeasonalP?: number;
   maxSeasonalQ?: number;
 }
@@ -304,8 +307,8 @@ export function selectArimaOrder(
       if (seasonal && P + D + Q === 0) {
         continue;
       }
-      for (let p = 0; p <= search.maxP; p++) {
-        for (let q = 0; q <= search.maxQ; q++) {
+      for (let p = search.minP ?? 0; p <= search.maxP; p++) {
+        for (let q = search.minQ ?? 0; q <= search.maxQ; q++) {
           orders.push({ p, d: search.d, q, P, D, Q, s: seasonal ? s : 0 });
         }
       }
