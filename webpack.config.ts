@@ -10,6 +10,8 @@ import grafanaConfig, { type Env } from './.config/webpack/webpack.config';
 const config = async (env: Env): Promise<Configuration> => {
   const baseConfig = await grafanaConfig(env);
   return merge(baseConfig, {
+    // The wasm binaries are loaded only when a query runs; size hints are for the entry scripts.
+    performance: { assetFilter: (file: string) => !file.endsWith('.wasm') && !file.endsWith('.map') },
     plugins: [
       new CopyWebpackPlugin({
         patterns: [

@@ -68,6 +68,8 @@ export interface Manifest {
   window: number;
   stride: number;
   scaling: 'min-max';
+  /** How the group's features were chosen, so scoring groups new data exactly as training did. */
+  grouping: { catalog: GroupCatalog; exclude: string | null };
   model: AutoencoderShape;
   threshold: Threshold;
   training: {

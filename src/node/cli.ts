@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 
+import { register as registerDemo } from './commands/demo';
 import { register as registerTrain } from './commands/train';
 import { register as registerScore } from './commands/score';
 import { version } from './version';
@@ -14,7 +15,7 @@ export function buildProgram(): Command {
     .description('Radiography of containerized telco services from their Prometheus metrics')
     .version(version)
     .showHelpAfterError('(run with --help for usage)');
-  for (const register of [registerTrain, registerScore]) {
+  for (const register of [registerTrain, registerScore, registerDemo]) {
     register(program);
   }
   return program;

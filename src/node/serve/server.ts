@@ -1,0 +1,108 @@
+/**
+ * The exporter's HTTP surface: `/metrics` (Prometheus text), `/healthz`, and the model artifacts
+ * read-only under `/models/` with CORS so a browser loads the same files. Only GET and HEAD, only
+ * these paths; request bodies are refused, slow clients time out, and paths cannot leave the
+ * models directory.
+ */
+import { createReadStream, promises as fs } from 'fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
+import { extname, join, normalize, sep } from 'path';
+
+import type { Registry } from 'prom-client';
+
+export interface ServerOptions {
+  registry: Registry;
+  /** Root of the models directory served under /models/. */
+  modelsDir: () => string;
+  health: () => { ok: boolean; detail: Record<string, unknown> };
+  /** Slow clients are cut after this long (headers and whole request). */
+  requestTimeoutMs?: number;
+}
+
+const TYPES: Record<string, string> = {
+  '.json': 'application/json',
+  '.bin': 'application/octet-stream',
+};
+
+export function createExporterServer(options: ServerOptions): Server {
+  const server = createServer((req, res) => {
+    handle(req, res, options).catch((err) => {
+      if (!res.headersSent) {
+        send(res, 500, 'text/plain', `internal error: ${(err as Error).message}\n`);
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  const timeout = options.requestTimeoutMs ?? 10_000;
+  server.requestTimeout = timeout;
+  server.headersTimeout = Math.min(timeout, 10_000);
+  server.keepAliveTimeout = 5_000;
+  server.maxHeadersCount = 50;
+  return server;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: ServerOptions): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') {
+    res.setHeader('Allow', 'GET, HEAD, OPTIONS');
+    return send(res, 405, 'text/plain', 'method not allowed\n');
+  }
+  if (req.headers['content-length'] && req.headers['content-length'] !== '0') {
+    return send(res, 413, 'text/plain', 'request bodies are not accepted\n');
+  }
+  const url = new URL(req.url ?? '/', 'http://exporter');
+  if (url.pathname === '/metrics') {
+    return send(res, 200, options.registry.contentType, await options.registry.metrics(), req.method === 'HEAD');
+  }
+  if (url.pathname === '/healthz') {
+    const { ok, detail } = options.health();
+    return send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ ok, ...detail }) + '\n', req.method === 'HEAD');
+  }
+  if (url.pathname === '/models' || url.pathname.startsWith('/models/')) {
+    return serveModelFile(req, res, url.pathname.slice('/models'.length), options.modelsDir());
+  }
+  return send(res, 404, 'text/plain', 'not found: this exporter serves /metrics, /healthz and /models/\n');
+}
+
+async function serveModelFile(req: IncomingMessage, res: ServerResponse, path: string, root: string): Promise<void> {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204).end();
+    return;
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return send(res, 400, 'text/plain', 'bad path encoding\n');
+  }
+  const relative = normalize(decoded === '' || decoded === '/' ? '/models.json' : decoded);
+  // Only plain files of the artifact: no traversal, no hidden files, no NUL, known extensions.
+  if (
+    decoded.includes('\0') ||
+    relative.split(sep).some((part) => part === '..' || part.startsWith('.')) ||
+    !(extname(relative) in TYPES)
+  ) {
+    return send(res, 403, 'text/plain', 'forbidden\n');
+  }
+  const file = join(root, relative);
+  if (!file.startsWith(root + sep)) {
+    return send(res, 403, 'text/plain', 'forbidden\n');
+  }
+  const stat = await fs.stat(file).catch(() => null);
+  if (!stat || !stat.isFile()) {
+    return send(res, 404, 'text/plain', 'no such model file\n');
+  }
+  res.writeHead(200, { 'Content-Type': TYPES[extname(file)], 'Content-Length': stat.size, 'Cache-Control': 'no-cache' });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file).pipe(res);
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string, headOnly = false): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  res.end(headOnly ? undefined : body);
+}
