@@ -15,6 +15,7 @@
  * 4. has a Pearson correlation |r| >= `maxCorrelation` (default 0.95) with a feature kept before it in
  *    the input order: `correlated` (the earlier one stays, so order the input by preference).
  */
+import { pearson } from './stats';
 import type { FeatureMatrix } from './types';
 
 export interface FilterOptions {
@@ -63,36 +64,26 @@ function moments(column: Float64Array, from: number, to: number): Moments {
   return { observed, mean, sd: observed > 1 ? Math.sqrt(m2 / (observed - 1)) : 0, min, max };
 }
 
-/** Pearson correlation over the rows where both are observed (0 when either is flat there). */
-export function correlation(x: Float64Array, y: Float64Array, from = 0, to = x.length): number {
-  let n = 0;
-  let mx = 0;
-  let my = 0;
-  for (let i = from; i < to; i++) {
-    if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) {
-      n++;
-      mx += x[i];
-      my += y[i];
+/** Pearson correlation over the rows [from, to) where both are observed (0 when either is flat there). */
+function correlation(x: Float64Array, y: Float64Array, from: number, to: number): number {
+  let complete = true;
+  for (let i = from; i < to && complete; i++) {
+    complete = !Number.isNaN(x[i]) && !Number.isNaN(y[i]);
+  }
+  let a: ArrayLike<number> = x.subarray(from, to);
+  let b: ArrayLike<number> = y.subarray(from, to);
+  if (!complete) {
+    const both: number[] = [];
+    for (let i = from; i < to; i++) {
+      if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) {
+        both.push(i);
+      }
     }
+    a = both.map((i) => x[i]);
+    b = both.map((i) => y[i]);
   }
-  if (n < 3) {
-    return 0;
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = from; i < to; i++) {
-    if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) {
-      const dx = x[i] - mx;
-      const dy = y[i] - my;
-      sxy += dx * dy;
-      sxx += dx * dx;
-      syy += dy * dy;
-    }
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+  const r = pearson(a, b);
+  return Number.isNaN(r) ? 0 : r;
 }
 
 function format(v: number): string {

@@ -253,7 +253,9 @@ export function fitArima(y: ArrayLike<number>, order: ArimaOrder, options: Arima
         l
       )
     : encode(startValues(w, l), l);
-  let result = minimizeBfgs(objective, start);
+  // A warm start sits next to the optimum of the previous window: a few iterations at statsmodels'
+  // tolerance are enough, and a flat ridge (an over-parameterised order) cannot eat the refit budget.
+  let result = minimizeBfgs(objective, start, sameOrder ? { maxIterations: 30, gradientTolerance: 1e-5 } : {});
   if (!Number.isFinite(result.value) && !sameOrder) {
     result = minimizeBfgs(objective, new Float64Array(l.size));
   }
@@ -279,6 +281,11 @@ export interface ArimaSearch {
   /** Smallest AR / MA orders (default 0): equal to the maxima to search the seasonal part only. */
   minP?: number;
   minQ?: number;
+  /**
+   * Search with the conditional-sum-of-squares AIC and fit only the winner by exact likelihood, as
+   * auto.arima's `approximation` (default, as there: more than 150 points or a period above 12).
+   */
+  approximate?: boolean;
   maxSeasonalP?: number;
   maxSeasonalQ?: number;
 }
@@ -290,9 +297,14 @@ export interface OrderCandidate {
 }
 
 /**
- * Fits every order within the bounds (all by the same likelihood method, so their AICs compare) and
- * returns the lowest AIC. A seasonal search keeps at least one seasonal term. Throws the first fit's
- * error when no candidate could be fitted.
+ * Order selection by AIC within the bounds, by the stepwise search of Hyndman & Khandakar (2008), the
+ * one of R's auto.arima: fit (2,2), (0,0), (1,0), (0,1) (clipped to the bounds), then move to the best
+ * neighbour (p +/- 1, q +/- 1, or both) while one improves the AIC. It fits about half of the grid and
+ * skips the over-parameterised corners whose flat likelihoods are the slowest to fit. With a seasonal
+ * period, the seasonal orders (P, Q) are searched the same way around the given non-seasonal ones.
+ * All candidates use one likelihood method, so their AICs compare: the conditional one on long series
+ * (`approximate`), where the winner is then refitted by exact likelihood. Throws the first fit's error
+ * when no candidate could be fitted.
  */
 export function selectArimaOrder(
   y: ArrayLike<number>,
@@ -300,41 +312,82 @@ export function selectArimaOrder(
 ): { model: ArimaModel; candidates: OrderCandidate[] } {
   const s = search.s ?? 0;
   const seasonal = s > 1;
-  const orders: ArimaOrder[] = [];
-  for (let P = 0; P <= (seasonal ? (search.maxSeasonalP ?? 1) : 0); P++) {
-    for (let Q = 0; Q <= (seasonal ? (search.maxSeasonalQ ?? 1) : 0); Q++) {
-      const D = seasonal ? (search.D ?? 0) : 0;
-      if (seasonal && P + D + Q === 0) {
-        continue;
-      }
-      for (let p = search.minP ?? 0; p <= search.maxP; p++) {
-        for (let q = search.minQ ?? 0; q <= search.maxQ; q++) {
-          orders.push({ p, d: search.d, q, P, D, Q, s: seasonal ? s : 0 });
-        }
-      }
-    }
+  const D = seasonal ? (search.D ?? 0) : 0;
+  const lo = [search.minP ?? 0, search.minQ ?? 0, 0, 0];
+  const hi = [search.maxP, search.maxQ, seasonal ? (search.maxSeasonalP ?? 1) : 0, seasonal ? (search.maxSeasonalQ ?? 1) : 0];
+  const orderOf = ([p, q, P, Q]: number[]): ArimaOrder => ({ p, d: search.d, q, P, D, Q, s: seasonal ? s : 0 });
+  const valid = (v: number[]) =>
+    v.every((x, i) => x >= lo[i] && x <= hi[i]) &&
+    (!seasonal || v[2] + D + v[3] > 0) &&
+    minimumLength(orderOf(v)) <= y.length;
+  const corners = [
+    [2, 2, 1, 1],
+    [0, 0, 0, 0],
+    [1, 0, 1, 0],
+    [0, 1, 0, 1],
+  ].map((v) => v.map((x, i) => Math.min(Math.max(x, lo[i]), hi[i])));
+  if (seasonal) {
+    // The non-seasonal orders are fixed by the caller; start from each seasonal corner that is a model.
+    corners.push([lo[0], lo[1], 1, 0], [lo[0], lo[1], 0, 1], [lo[0], lo[1], 1, 1]);
   }
-  const fitting = orders.filter((order) => minimumLength(order) <= y.length);
-  const method = fitting.some((order) => likelihoodMethod(order) === 'css') ? 'css' : 'exact';
+  const starts = corners.filter(valid);
+  if (starts.length === 0) {
+    starts.push(corners[1]);
+  }
+  const approximate = search.approximate ?? (y.length > 150 || s > 12);
+  const method = approximate || [...starts, hi].some((v) => likelihoodMethod(orderOf(v)) === 'css') ? 'css' : 'exact';
   const candidates: OrderCandidate[] = [];
+  const seen = new Set<string>();
   let best: ArimaModel | null = null;
   let firstError: unknown = null;
-  for (const order of fitting.length > 0 ? fitting : orders.slice(0, 1)) {
+  const tryOrder = (v: number[]): boolean => {
+    const key = v.join(',');
+    if (seen.has(key)) {
+      return false;
+    }
+    seen.add(key);
+    const order = orderOf(v);
     try {
       const model = fitArima(y, order, { method });
       candidates.push({ order: model.order, aic: model.aic });
       if (best === null || model.aic < best.aic) {
         best = model;
+        return true;
       }
     } catch (err) {
       firstError ??= err;
       candidates.push({ order, aic: NaN, error: err instanceof Error ? err.message : String(err) });
     }
+    return false;
+  };
+  starts.forEach(tryOrder);
+  for (let moved = best !== null; moved; ) {
+    moved = false;
+    const current = best as ArimaModel | null;
+    if (current === null) {
+      break;
+    }
+    const o = current.order;
+    const at = [o.p, o.q, o.P, o.Q];
+    const steps = seasonal
+      ? [[0, 0, 1, 0], [0, 0, -1, 0], [0, 0, 0, 1], [0, 0, 0, -1], [0, 0, 1, 1], [0, 0, -1, -1]]
+      : [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]].map((v) => [...v, 0, 0]);
+    for (const step of steps) {
+      const next = at.map((x, i) => x + step[i]);
+      if (valid(next) && tryOrder(next)) {
+        moved = true;
+        break;
+      }
+    }
   }
-  if (best === null) {
+  const winner = best as ArimaModel | null;
+  if (winner === null) {
     throw firstError;
   }
-  return { model: best, candidates };
+  if (approximate && likelihoodMethod(winner.order) === 'exact') {
+    return { model: fitArima(y, winner.order, { method: 'exact' }), candidates };
+  }
+  return { model: winner, candidates };
 }
 
 /**

@@ -272,47 +272,56 @@ export function armaExactLikelihood(w: ArrayLike<number>, a: ArrayLike<number>, 
   for (let i = 1; i < r; i++) {
     rr[i] = i - 1 < b.length ? b[i - 1] : 0;
   }
-  let p = stationaryCovariance(a, b, r);
+  let p: Float64Array = stationaryCovariance(a, b, r);
   if (!Number.isFinite(p[0])) {
     return { logLikelihood: NaN, sigma2: NaN, nobs: 0 };
   }
-  let next = new Float64Array(r * r);
+  let next: Float64Array = new Float64Array(r * r);
   const m = new Float64Array(r * r);
   const state = new Float64Array(r);
   const gain = new Float64Array(r);
   const row = new Float64Array(r);
   let steady = false;
   let steadyF = 0;
+  let steadySteps = 0;
   let sumSquares = 0;
   let sumLogF = 0;
   let nobs = 0;
+  const last = r - 1;
   for (let t = 0; t < w.length; t++) {
     const y = w[t];
     const observed = !Number.isNaN(y);
     if (observed && steady) {
       const v = y - state[0];
       sumSquares += (v * v) / steadyF;
-      sumLogF += Math.log(steadyF);
-      nobs++;
+      steadySteps++;
       const head = state[0] + gain[0] * v;
-      for (let i = 0; i < r; i++) {
-        state[i] = ar[i] * head + (i + 1 < r ? state[i + 1] + gain[i + 1] * v : 0);
+      for (let i = 0; i < last; i++) {
+        state[i] = ar[i] * head + state[i + 1] + gain[i + 1] * v;
       }
+      state[last] = ar[last] * head;
       continue;
     }
-    steady = false;
-    let f = 0;
-    let v = 0;
+    if (steady) {
+      // A missing value after the steady state: back to the full recursion from the steady covariance.
+      sumLogF += steadySteps * Math.log(steadyF);
+      nobs += steadySteps;
+      steadySteps = 0;
+      steady = false;
+    }
+    // The predicted covariance's first column, to tell when the recursion has converged.
+    for (let i = 0; i < r; i++) {
+      row[i] = p[i];
+    }
     if (observed) {
-      f = p[0];
-      v = y - state[0];
+      const f = p[0];
+      const v = y - state[0];
       sumSquares += (v * v) / f;
       sumLogF += Math.log(f);
       nobs++;
       for (let i = 0; i < r; i++) {
         gain[i] = p[i * r] / f;
         state[i] += gain[i] * v;
-        row[i] = p[i];
       }
       // Filtered covariance P - P[:,0] P[0,:] / F.
       for (let i = 0; i < r; i++) {
@@ -323,28 +332,28 @@ export function armaExactLikelihood(w: ArrayLike<number>, a: ArrayLike<number>, 
     }
     // Predict: state <- T state, P <- T P T' + R R'.
     const head = state[0];
+    for (let i = 0; i < last; i++) {
+      state[i] = ar[i] * head + state[i + 1];
+    }
+    state[last] = ar[last] * head;
     for (let i = 0; i < r; i++) {
-      state[i] = ar[i] * head + (i + 1 < r ? state[i + 1] : 0);
+      for (let j = 0; j < r; j++) {
+        m[i * r + j] = ar[i] * p[j] + (i < last ? p[(i + 1) * r + j] : 0);
+      }
     }
     for (let i = 0; i < r; i++) {
       for (let j = 0; j < r; j++) {
-        m[i * r + j] = ar[i] * p[j] + (i + 1 < r ? p[(i + 1) * r + j] : 0);
+        next[i * r + j] = m[i * r] * ar[j] + (j < last ? m[i * r + j + 1] : 0) + rr[i] * rr[j];
       }
-    }
-    let change = 0;
-    for (let i = 0; i < r; i++) {
-      for (let j = 0; j < r; j++) {
-        const value = m[i * r] * ar[j] + (j + 1 < r ? m[i * r + j + 1] : 0) + rr[i] * rr[j];
-        next[i * r + j] = value;
-      }
-    }
-    for (let i = 0; i < r * r; i++) {
-      change = Math.max(change, Math.abs(next[i] - p[i]));
     }
     const swap = p;
     p = next;
     next = swap;
-    if (observed && change < 1e-11 * p[0]) {
+    let change = 0;
+    for (let i = 0; i < r; i++) {
+      change = Math.max(change, Math.abs(p[i] - row[i]));
+    }
+    if (observed && change < 1e-12 * p[0]) {
       steady = true;
       steadyF = p[0];
       for (let i = 0; i < r; i++) {
@@ -352,25 +361,57 @@ export function armaExactLikelihood(w: ArrayLike<number>, a: ArrayLike<number>, 
       }
     }
   }
+  sumLogF += steadySteps * Math.log(steadyF || 1);
+  nobs += steadySteps;
   return concentrated(sumSquares, sumLogF, nobs);
 }
 
 /**
- * Conditional sum of squares (R's method "CSS"): residuals by the ARMA recursion from zero residuals
- * before the first `a.length` values, which are conditioned on. Used where the exact likelihood's state
- * (one entry per lag up to s * P + p) is too large, that is for long seasonal periods.
+ * Conditional sum of squares (R's method "CSS"): residuals by the ARMA recursion
+ * e_t = w_t - sum a_k w_{t-k} - sum b_k e_{t-k}, conditioned on the first `a.length` values (their
+ * residuals are zero). A missing w_t gets its one-step prediction in place of the value and a zero
+ * residual, so the recursion runs through gaps. O(n) per evaluation whatever the roots: used where
+ * the exact likelihood's state (one entry per lag up to s P + p) is too large, and for the order search
+ * on long series (as auto.arima's approximation).
  */
 export function armaConditionalLikelihood(
   w: ArrayLike<number>,
   a: ArrayLike<number>,
   b: ArrayLike<number>
 ): ArmaLikelihood {
-  const e = armaResiduals(w, a, b);
+  const n = w.length;
+  const e = new Float64Array(n);
+  const filled = new Float64Array(n);
+  const ar = sparseLags(a);
+  const ma = sparseLags(b);
+  const arCount = ar.lags.length;
+  const maCount = ma.lags.length;
+  const start = a.length;
   let sumSquares = 0;
   let nobs = 0;
-  for (let t = a.length; t < w.length; t++) {
-    if (!Number.isNaN(w[t])) {
-      sumSquares += e[t] * e[t];
+  for (let t = 0; t < n; t++) {
+    const y = w[t];
+    if (t < start) {
+      filled[t] = Number.isNaN(y) ? 0 : y;
+      continue;
+    }
+    let prediction = 0;
+    for (let i = 0; i < arCount; i++) {
+      prediction += ar.values[i] * filled[t - ar.lags[i]];
+    }
+    for (let i = 0; i < maCount; i++) {
+      const lag = ma.lags[i];
+      if (lag <= t) {
+        prediction += ma.values[i] * e[t - lag];
+      }
+    }
+    if (Number.isNaN(y)) {
+      filled[t] = prediction;
+    } else {
+      filled[t] = y;
+      const residual = y - prediction;
+      e[t] = residual;
+      sumSquares += residual * residual;
       nobs++;
     }
   }
@@ -388,40 +429,4 @@ export function sparseLags(c: ArrayLike<number>): { lags: Int32Array; values: Fl
     }
   }
   return { lags: Int32Array.from(lags), values: Float64Array.from(values) };
-}
-
-/**
- * One-step residuals of a zero-mean ARMA series by the recursion e_t = w_t - sum a_k w_{t-k} - sum b_k e_{t-k},
- * conditioned on the first `a.length` values (their residuals are zero). A missing w_t gets its one-step
- * prediction in place of the value and a zero residual, so the recursion runs through gaps.
- */
-export function armaResiduals(w: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
-  const n = w.length;
-  const e = new Float64Array(n);
-  const filled = new Float64Array(n);
-  const ar = sparseLags(a);
-  const ma = sparseLags(b);
-  for (let t = 0; t < n; t++) {
-    if (t < a.length) {
-      filled[t] = Number.isNaN(w[t]) ? 0 : w[t];
-      continue;
-    }
-    let prediction = 0;
-    for (let i = 0; i < ar.lags.length; i++) {
-      prediction += ar.values[i] * filled[t - ar.lags[i]];
-    }
-    for (let i = 0; i < ma.lags.length; i++) {
-      const lag = ma.lags[i];
-      if (lag <= t) {
-        prediction += ma.values[i] * e[t - lag];
-      }
-    }
-    if (Number.isNaN(w[t])) {
-      filled[t] = prediction;
-    } else {
-      filled[t] = w[t];
-      e[t] = w[t] - prediction;
-    }
-  }
-  return e;
 }

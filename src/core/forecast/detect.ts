@@ -13,13 +13,14 @@
  */
 import { SyrrocaError } from '../errors';
 import { filterFeatures, type FilterOptions } from '../filter';
+import { applyMinMax, fitMinMax, type MinMax } from '../scaling';
+import { dynamicThreshold, fitThreshold } from '../score';
 import type { FeatureMatrix } from '../types';
 import { arimaOneStep, describeOrder, fitArima, minimumLength, selectArimaOrder } from './arima';
 import { difference, differencingLags } from './arma';
 import { combineEpisodes, findEpisodes } from './episodes';
 import { forecastScores, scoreOf } from './metrics';
 import { regularize } from './series';
-import { dynamicThresholds, fixedThreshold } from './thresholds';
 import type {
   ArimaModel,
   CombineRule,
@@ -130,6 +131,12 @@ function resolve(options: ForecastOptions): Resolved {
     throw badOption(`the threshold coefficient k must be a positive number, got ${String(options.k)}`);
   }
   const bounds = options.bounds ?? {};
+  if (options.dynamicWindow !== undefined && options.dynamicWindow > train) {
+    throw badOption(
+      `the dynamic threshold window (${options.dynamicWindow}) must not exceed the training size st = ${train}: ` +
+        'it needs that many errors behind the first judged point'
+    );
+  }
   return {
     model: oneOf('model', options.model, ['auto', 'arima', 'sarima', 'varma'] as const, 'auto'),
     train,
@@ -350,23 +357,6 @@ function varmaCandidate(
   };
 }
 
-interface Scaling {
-  min: number;
-  range: number;
-}
-
-function scalingOf(column: Float64Array, train: number): Scaling {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < train; i++) {
-    if (Number.isFinite(column[i])) {
-      min = Math.min(min, column[i]);
-      max = Math.max(max, column[i]);
-    }
-  }
-  return { min, range: max - min };
-}
-
 /** Points after a long gap that are not judged yet (the model has not seen enough new values). */
 function quietAfterGaps(values: Float64Array, from: number, maxGap: number, settle: number): Uint8Array {
   const quiet = new Uint8Array(values.length);
@@ -408,11 +398,12 @@ function judge(
   for (let t = w; t < n; t++) {
     errors[t] = Math.abs(values[t] - predicted[t]);
   }
-  const fixed = fixedThreshold(errors.subarray(w, r.train));
+  const fixed = fitThreshold(errors.subarray(w, r.train), { method: 'mean-k-sigma', k: 3 }).value;
+  // Errors before the first window's end are NaN, so a trailing window reaching back there averages fewer errors.
   const thresholds =
     r.threshold === 'fixed'
       ? null
-      : dynamicThresholds(errors.subarray(w), r.dynamicWindow ?? w, r.k).subarray(r.train - w);
+      : dynamicThreshold(errors, { window: r.dynamicWindow ?? w, k: r.k }).subarray(r.train);
   const quiet = quietAfterGaps(values, w, r.maxGap, settle);
   const points: ForecastPoint[] = [];
   const flags: boolean[] = [];
@@ -462,13 +453,10 @@ function run(input: SeriesSet | FeatureMatrix, options: DetectOptions): Forecast
       );
     }
   }
-  const scalings = kept.map((j) => scalingOf(matrix.columns[j], r.train));
-  const scaled = kept.map((j, i) => {
-    const { min, range } = scalings[i];
-    return matrix.columns[j].map((v) => (v - min) / range);
-  });
+  const scalings: MinMax[] = fitMinMax(kept.map((j) => matrix.columns[j].subarray(0, r.train)));
+  const scaled = kept.map((j, i) => applyMinMax(matrix.columns[j], scalings[i]));
   const structures = scaled.map((x) => structureOf(x.subarray(0, r.train), r));
-  const unscale = (i: number, x: Float64Array) => x.map((v) => v * scalings[i].range + scalings[i].min);
+  const unscale = (i: number, x: Float64Array) => x.map((v) => v * (scalings[i].max - scalings[i].min) + scalings[i].min);
 
   // Per kept feature, per window: the judged result.
   const perFeature: Judged[][] = kept.map(() => []);

@@ -12,7 +12,6 @@ export { fitVarma, varmaOneStep } from './varma';
 export type { VarmaFitOptions } from './varma';
 export { chooseDifferencing, chooseSeasonalDifferencing, detectSeason, kpss, seasonalStrength } from './unitroot';
 export type { KpssResult } from './unitroot';
-export { dynamicThresholds, fixedThreshold } from './thresholds';
 export { forecastScores } from './metrics';
 export { combineEpisodes, findEpisodes } from './episodes';
 export { regularize } from './series';

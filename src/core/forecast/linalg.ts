@@ -132,7 +132,7 @@ export function multiply(a: Float64Array, b: Float64Array, n: number, k: number,
  * is what deciding "inside the unit circle or not" needs.
  */
 export function spectralRadius(a: Float64Array, n: number): number {
-  let m = a.slice();
+  let m: Float64Array = a.slice();
   let logScale = 0;
   let power = 1;
   for (let j = 0; j < 12; j++) {

@@ -4,7 +4,7 @@
  */
 
 export interface MinimizeOptions {
-  /** Stop when the largest gradient component is below this (default 1e-7). */
+  /** Stop when the largest gradient component is below this (default 1e-6). */
   gradientTolerance?: number;
   maxIterations?: number;
 }
@@ -46,8 +46,8 @@ export function minimizeBfgs(
   x0: ArrayLike<number>,
   options: MinimizeOptions = {}
 ): MinimizeResult {
-  const tolerance = options.gradientTolerance ?? 1e-7;
-  const maxIterations = options.maxIterations ?? 200;
+  const tolerance = options.gradientTolerance ?? 1e-6;
+  const maxIterations = options.maxIterations ?? 100;
   const n = x0.length;
   let x = Float64Array.from(x0);
   let fx = f(x);

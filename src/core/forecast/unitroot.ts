@@ -184,10 +184,11 @@ export function autocorrelation(x: ArrayLike<number>, maxLag: number): Float64Ar
 }
 
 /**
- * The seasonal period of a series, or null: the lag of the highest autocorrelation after the
- * autocorrelation's first local minimum (so the decay of a persistent but aseasonal series does not
- * count), when it is at least 0.3 and at most a third of the series (three cycles to learn from).
- * Run it on the series differenced as the model will see it, so a trend does not mask the season.
+ * The seasonal period of a series, or null. Candidates are the local maxima of the autocorrelation
+ * after its first local minimum (so the slow decay of a persistent but aseasonal series does not count)
+ * that reach 0.3, up to a third of the series (three cycles to learn from). Multiples of a period peak
+ * too, about as high: the shortest lag within 10% of the highest peak wins. Run it on the series
+ * differenced as the model will see it, so a trend does not mask the season.
  */
 export function detectSeason(x: ArrayLike<number>, maxPeriod = Math.floor(x.length / 3)): number | null {
   const limit = Math.min(maxPeriod, Math.floor(x.length / 3));
@@ -199,11 +200,15 @@ export function detectSeason(x: ArrayLike<number>, maxPeriod = Math.floor(x.leng
   while (lag < limit && !(acf[lag] <= acf[lag - 1] && acf[lag] <= acf[lag + 1])) {
     lag++;
   }
-  let best: number | null = null;
+  const peaks: number[] = [];
   for (let l = Math.max(lag + 1, 2); l <= limit; l++) {
-    if (acf[l] >= acf[l - 1] && acf[l] >= acf[l + 1] && acf[l] >= 0.3 && (best === null || acf[l] > acf[best])) {
-      best = l;
+    if (acf[l] >= acf[l - 1] && acf[l] >= acf[l + 1] && acf[l] >= 0.3) {
+      peaks.push(l);
     }
   }
-  return best;
+  if (peaks.length === 0) {
+    return null;
+  }
+  const highest = Math.max(...peaks.map((l) => acf[l]));
+  return peaks.find((l) => acf[l] >= 0.9 * highest) ?? null;
 }
