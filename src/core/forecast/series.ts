@@ -92,7 +92,11 @@ export function regularize(
   const clean = ordered(timestamps, columns, warnings);
   const step = options.stepSeconds ?? inferStep(clean.timestamps);
   const features = columns.map((_, i) => String(i));
-  const grid = resample({ timestamps: clean.timestamps, features, columns: clean.columns }, step);
+  // Extend the grid to the step holding the last sample, which resample would otherwise leave out when off-grid.
+  const last = clean.timestamps.length > 0 ? clean.timestamps[clean.timestamps.length - 1] : NaN;
+  const grid = resample({ timestamps: clean.timestamps, features, columns: clean.columns }, step, {
+    to: Math.ceil(last / step) * step,
+  });
   const n = grid.timestamps.length;
   const first = n > 0 ? grid.timestamps[0] : 0;
   const taken = new Uint8Array(n);
