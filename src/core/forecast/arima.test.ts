@@ -165,6 +165,7 @@ describe('arimaOneStep', () => {
     sigma2: 1,
     logLikelihood: 0,
     aic: 0,
+    aicc: 0,
     nobs: 0,
     method: 'exact',
     converged: true,
@@ -185,10 +186,19 @@ describe('arimaOneStep', () => {
     expect(Array.from(arimaOneStep(walk, [1, 4, 2, 7], 0, 1, 4))).toEqual([1, 4, 2]);
   });
 
-  it('uses the residual of the previous step with an MA(1)', () => {
-    // e1 = 3 - 0 = 3 (no residual before the start), prediction t2 = 0.5 * 3 = 1.5, e2 = 1 - 1.5 = -0.5,
-    // prediction t3 = 0.5 * -0.5 = -0.25.
+  it('predicts an exactly fitted MA(1) with the Kalman filter (the innovations algorithm by hand)', () => {
+    // theta = 0.5, unit variance: v0 = 1 + theta^2 = 1.25, so the prediction after y1 = 3 is
+    // (theta / v0) 3 = 1.2; v1 = 1.25 - 0.4^2 * 1.25 = 1.05, then (theta / v1)(1 - 1.2) = -0.0952381.
     const ma1: ArimaModel = { ...ar1, order: { ...ar1.order, p: 0, q: 1 }, ar: [], ma: [0.5], mean: 0 };
+    const predicted = arimaOneStep(ma1, [3, 1, 0], 0, 0, 3);
+    expect(predicted[0]).toBe(0);
+    expect(predicted[1]).toBeCloseTo(1.2, 12);
+    expect(predicted[2]).toBeCloseTo(-0.2 / 2.1, 12);
+  });
+
+  it('predicts a CSS-fitted MA(1) with the residual recursion, from a zero residual', () => {
+    // e1 = 3, prediction 0.5 * 3 = 1.5, e2 = 1 - 1.5 = -0.5, prediction 0.5 * -0.5 = -0.25.
+    const ma1: ArimaModel = { ...ar1, order: { ...ar1.order, p: 0, q: 1 }, ar: [], ma: [0.5], mean: 0, method: 'css' };
     expect(Array.from(arimaOneStep(ma1, [3, 1, 0], 0, 0, 3))).toEqual([0, 1.5, -0.25]);
   });
 });

@@ -9,6 +9,7 @@
  */
 import { SyrrocaError } from '../errors';
 import {
+  ArmaKalman,
   armaConditionalLikelihood,
   armaExactLikelihood,
   carriedOver,
@@ -26,7 +27,7 @@ import type { ArimaModel, ArimaOrder } from './types';
 import { hannanRissanen } from './varma';
 
 /** Largest Kalman state (lags up to s P + p) fitted by exact likelihood; beyond, CSS. */
-export const MAX_EXACT_STATE = 40;
+export const MAX_EXACT_STATE = 16;
 
 export interface ArimaFitOptions {
   /** `auto` (default): exact while the state has at most MAX_EXACT_STATE entries, CSS beyond. */
@@ -131,6 +132,22 @@ function encode(c: Coefficients, l: Layout): Float64Array {
   return Float64Array.from(parts);
 }
 
+/**
+ * Whether an MA polynomial of the unconstrained vector has a partial autocorrelation beyond 0.99 in
+ * magnitude (|x| > 7), i.e. a root on the unit circle for all practical purposes.
+ */
+function onUnitCircle(x: ArrayLike<number>, l: Layout): boolean {
+  const { p, q, P, Q } = l.order;
+  const seasonal = isSeasonal(l.order);
+  const maFrom = (l.mean ? 1 : 0) + p;
+  const seasonalMaFrom = maFrom + q + (seasonal ? P : 0);
+  const ranges: Array<[number, number]> = [[maFrom, maFrom + q]];
+  if (seasonal) {
+    ranges.push([seasonalMaFrom, seasonalMaFrom + Q]);
+  }
+  return ranges.some(([from, to]) => Array.prototype.slice.call(x, from, to).some((v: number) => Math.abs(v) > 7));
+}
+
 /** Start values: the mean of the differenced series and Hannan-Rissanen for the non-seasonal part. */
 function startValues(w: Float64Array, l: Layout): Coefficients {
   const { p, q, P, Q } = l.order;
@@ -165,6 +182,12 @@ function startValues(w: Float64Array, l: Layout): Coefficients {
   };
 }
 
+/** AIC with the small-sample correction of Hurvich & Tsai (1989): AIC + 2k(k + 1) / (n - k - 1). */
+function aicc(logLikelihood: number, parameters: number, nobs: number): number {
+  const aic = -2 * logLikelihood + 2 * parameters;
+  return nobs - parameters - 1 > 0 ? aic + (2 * parameters * (parameters + 1)) / (nobs - parameters - 1) : Infinity;
+}
+
 function toModel(
   c: Coefficients,
   l: Layout,
@@ -185,6 +208,7 @@ function toModel(
     sigma2: likelihood.sigma2,
     logLikelihood: likelihood.logLikelihood,
     aic: -2 * likelihood.logLikelihood + 2 * (l.size + 1),
+    aicc: aicc(likelihood.logLikelihood, l.size + 1, likelihood.nobs),
     nobs: likelihood.nobs,
     method,
     converged,
@@ -241,7 +265,7 @@ export function fitArima(y: ArrayLike<number>, order: ArimaOrder, options: Arima
   const previous = options.start;
   const sameOrder =
     previous !== undefined && describeOrder(previous.order) === describeOrder(toModelOrder(order)) && previous.method === method;
-  const start = sameOrder
+  const warmStart = sameOrder
     ? encode(
         {
           mean: previous.mean,
@@ -252,12 +276,26 @@ export function fitArima(y: ArrayLike<number>, order: ArimaOrder, options: Arima
         },
         l
       )
-    : encode(startValues(w, l), l);
-  // A warm start sits next to the optimum of the previous window: a few iterations at statsmodels'
-  // tolerance are enough, and a flat ridge (an over-parameterised order) cannot eat the refit budget.
-  let result = minimizeBfgs(objective, start, sameOrder ? { maxIterations: 30, gradientTolerance: 1e-5 } : {});
-  if (!Number.isFinite(result.value) && !sameOrder) {
-    result = minimizeBfgs(objective, new Float64Array(l.size));
+    : null;
+  let result;
+  if (warmStart !== null && !onUnitCircle(warmStart, l)) {
+    // Next to the optimum of the previous window: a few iterations at statsmodels' tolerance are
+    // enough, and a flat ridge (an over-parameterised order) cannot eat the refit budget.
+    result = minimizeBfgs(objective, warmStart, { maxIterations: 30, gradientTolerance: 1e-5 });
+  } else {
+    // Short windows often have a maximum with an MA root on the unit circle (cancelling an AR root) next
+    // to an interior one: when the search from Hannan-Rissanen ends there, search again from white
+    // noise and keep the better. A warm start from such a fit would stay stuck on it, so it starts afresh.
+    const start = encode(startValues(w, l), l);
+    result = minimizeBfgs(objective, start);
+    if (!Number.isFinite(result.value) || onUnitCircle(result.x, l)) {
+      const fromNoise = new Float64Array(l.size);
+      fromNoise[0] = l.mean ? start[0] : 0;
+      const other = minimizeBfgs(objective, fromNoise);
+      if (!(other.value >= result.value)) {
+        result = other;
+      }
+    }
   }
   const coefficients = decode(result.x, l);
   const final = likelihood(coefficients);
@@ -293,11 +331,14 @@ export interface ArimaSearch {
 export interface OrderCandidate {
   order: ArimaOrder;
   aic: number;
+  aicc: number;
   error?: string;
 }
 
 /**
- * Order selection by AIC within the bounds, by the stepwise search of Hyndman & Khandakar (2008), the
+ * Order selection by AIC within the bounds, with the small-sample correction (AICc, auto.arima's
+ * default: on a short sliding window plain AIC over-fits and the refitted models then predict badly;
+ * on long series AICc and AIC agree), by the stepwise search of Hyndman & Khandakar (2008), the
  * one of R's auto.arima: fit (2,2), (0,0), (1,0), (0,1) (clipped to the bounds), then move to the best
  * neighbour (p +/- 1, q +/- 1, or both) while one improves the AIC. It fits about half of the grid and
  * skips the over-parameterised corners whose flat likelihoods are the slowest to fit. With a seasonal
@@ -349,14 +390,14 @@ export function selectArimaOrder(
     const order = orderOf(v);
     try {
       const model = fitArima(y, order, { method });
-      candidates.push({ order: model.order, aic: model.aic });
-      if (best === null || model.aic < best.aic) {
+      candidates.push({ order: model.order, aic: model.aic, aicc: model.aicc });
+      if (best === null || model.aicc < best.aicc) {
         best = model;
         return true;
       }
     } catch (err) {
       firstError ??= err;
-      candidates.push({ order, aic: NaN, error: err instanceof Error ? err.message : String(err) });
+      candidates.push({ order, aic: NaN, aicc: NaN, error: err instanceof Error ? err.message : String(err) });
     }
     return false;
   };
@@ -392,8 +433,11 @@ export function selectArimaOrder(
 
 /**
  * One-step-ahead predictions for t in [predictFrom, to) with the model's coefficients, using y before t
- * only. The recursion starts at `warmFrom` (conditioning on the first d + sD + p + sP values, as CSS
- * does), runs through missing values by putting their prediction in their place, and undifferences.
+ * only; undifferenced back to y. Missing values get their prediction in their place. From `warmFrom`:
+ * - a model fitted by exact likelihood predicts with the same Kalman filter (exact from the first
+ *   value, whatever the MA roots: a window's fit often puts one on the unit circle, where a residual
+ *   recursion would never forget its start);
+ * - a CSS model (long season) with the CSS residual recursion, conditioned on the first d + sD + p + sP values.
  */
 export function arimaOneStep(
   model: ArimaModel,
@@ -405,28 +449,34 @@ export function arimaOneStep(
   const { order } = model;
   const c = differencingLags(order.d, order.D, order.s);
   const { a, b } = expandArma(model.ar, model.ma, model.seasonalAr, model.seasonalMa, order.s);
+  const dl = c.length;
+  const length = to - warmFrom;
+  const out = new Float64Array(Math.max(0, to - predictFrom)).fill(NaN);
+  const mu = model.mean;
+  const kalman = model.method === 'exact' ? new ArmaKalman(a, b) : null;
   const ar = sparseLags(a);
   const ma = sparseLags(b);
-  const dl = c.length;
-  const start = dl + a.length;
-  const length = to - warmFrom;
+  // The recursion conditions on the first AR lags; the Kalman filter needs only the differencing's.
+  const start = kalman === null ? dl + a.length : dl;
   const ystar = fillStart(y, warmFrom, to, start);
   const wstar = new Float64Array(length);
   const e = new Float64Array(length);
-  const out = new Float64Array(Math.max(0, to - predictFrom)).fill(NaN);
-  const mu = model.mean;
   for (let i = dl; i < Math.min(start, length); i++) {
     wstar[i] = ystar[i] - carriedOver(ystar, c, i) - mu;
   }
   for (let i = start; i < length; i++) {
     let prediction = 0;
-    for (let j = 0; j < ar.lags.length; j++) {
-      prediction += ar.values[j] * wstar[i - ar.lags[j]];
-    }
-    for (let j = 0; j < ma.lags.length; j++) {
-      const lag = ma.lags[j];
-      if (i - lag >= start) {
-        prediction += ma.values[j] * e[i - lag];
+    if (kalman !== null) {
+      prediction = kalman.prediction;
+    } else {
+      for (let j = 0; j < ar.lags.length; j++) {
+        prediction += ar.values[j] * wstar[i - ar.lags[j]];
+      }
+      for (let j = 0; j < ma.lags.length; j++) {
+        const lag = ma.lags[j];
+        if (i - lag >= start) {
+          prediction += ma.values[j] * e[i - lag];
+        }
       }
     }
     const carried = carriedOver(ystar, c, i);
@@ -445,6 +495,7 @@ export function arimaOneStep(
       wstar[i] = prediction;
       e[i] = 0;
     }
+    kalman?.next(Number.isFinite(observed) ? wstar[i] : NaN);
   }
   return out;
 }

@@ -186,6 +186,7 @@ function stationaryCovariance(a: ArrayLike<number>, b: ArrayLike<number>, r: num
   }
   const tmp = new Float64Array(r * r);
   const term = new Float64Array(r * r);
+  let squared = new Float64Array(r * r);
   for (let iteration = 0; iteration < 64; iteration++) {
     // term = M P M'
     tmp.fill(0);
@@ -200,7 +201,6 @@ function stationaryCovariance(a: ArrayLike<number>, b: ArrayLike<number>, r: num
         }
       }
     }
-    term.fill(0);
     let change = 0;
     let size = 0;
     for (let i = 0; i < r; i++) {
@@ -223,7 +223,7 @@ function stationaryCovariance(a: ArrayLike<number>, b: ArrayLike<number>, r: num
     if (change <= 1e-14 * size) {
       break;
     }
-    const squared = new Float64Array(r * r);
+    squared.fill(0);
     for (let i = 0; i < r; i++) {
       for (let k = 0; k < r; k++) {
         const mik = m[i * r + k];
@@ -235,7 +235,9 @@ function stationaryCovariance(a: ArrayLike<number>, b: ArrayLike<number>, r: num
         }
       }
     }
+    const swap = m;
     m = squared;
+    squared = swap;
   }
   return p;
 }
@@ -258,57 +260,76 @@ function concentrated(sumSquares: number, sumLogF: number, nobs: number): ArmaLi
 }
 
 /**
- * Exact Gaussian likelihood of a zero-mean ARMA series (NaN = missing, skipped by the filter), by the
- * Kalman filter on the Harvey state-space form started from the stationary covariance. Once the
+ * The Kalman filter of a zero-mean ARMA in Harvey's state-space form (state size r = max(p, q + 1)),
+ * started from the stationary covariance, with unit innovation variance. `prediction` is the one-step
+ * prediction of the next value, `next(y)` takes that value (NaN = missing: prediction only). Once the
  * predicted covariance stops changing the filter runs on its steady-state gain, O(r) per step, which
- * is what makes week-long windows cheap. Equals statsmodels' ARIMA log-likelihood at the same parameters.
+ * is what makes week-long windows cheap. It accumulates the sums of the concentrated likelihood.
  */
-export function armaExactLikelihood(w: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): ArmaLikelihood {
-  const r = stateSize(a, b);
-  const ar = new Float64Array(r);
-  ar.set(Array.from(a).slice(0, r));
-  const rr = new Float64Array(r);
-  rr[0] = 1;
-  for (let i = 1; i < r; i++) {
-    rr[i] = i - 1 < b.length ? b[i - 1] : 0;
+export class ArmaKalman {
+  sumSquares = 0;
+  sumLogF = 0;
+  nobs = 0;
+  /** False when the coefficients have no stationary covariance (the likelihood is then undefined). */
+  readonly ok: boolean;
+  private readonly r: number;
+  private readonly ar: Float64Array;
+  private readonly rr: Float64Array;
+  private p: Float64Array;
+  private next_: Float64Array;
+  private readonly m: Float64Array;
+  private readonly state: Float64Array;
+  private readonly gain: Float64Array;
+  private readonly row: Float64Array;
+  private steady = false;
+  private steadyF = 0;
+  private steadySteps = 0;
+
+  constructor(a: ArrayLike<number>, b: ArrayLike<number>) {
+    const r = stateSize(a, b);
+    this.r = r;
+    this.ar = new Float64Array(r);
+    this.ar.set(Array.from(a).slice(0, r));
+    this.rr = new Float64Array(r);
+    this.rr[0] = 1;
+    for (let i = 1; i < r; i++) {
+      this.rr[i] = i - 1 < b.length ? b[i - 1] : 0;
+    }
+    this.p = stationaryCovariance(a, b, r);
+    this.ok = Number.isFinite(this.p[0]);
+    this.next_ = new Float64Array(r * r);
+    this.m = new Float64Array(r * r);
+    this.state = new Float64Array(r);
+    this.gain = new Float64Array(r);
+    this.row = new Float64Array(r);
   }
-  let p: Float64Array = stationaryCovariance(a, b, r);
-  if (!Number.isFinite(p[0])) {
-    return { logLikelihood: NaN, sigma2: NaN, nobs: 0 };
+
+  get prediction(): number {
+    return this.state[0];
   }
-  let next: Float64Array = new Float64Array(r * r);
-  const m = new Float64Array(r * r);
-  const state = new Float64Array(r);
-  const gain = new Float64Array(r);
-  const row = new Float64Array(r);
-  let steady = false;
-  let steadyF = 0;
-  let steadySteps = 0;
-  let sumSquares = 0;
-  let sumLogF = 0;
-  let nobs = 0;
-  const last = r - 1;
-  for (let t = 0; t < w.length; t++) {
-    const y = w[t];
+
+  next(y: number): void {
+    const { r, ar, state, gain } = this;
+    const last = r - 1;
     const observed = !Number.isNaN(y);
-    if (observed && steady) {
+    if (observed && this.steady) {
       const v = y - state[0];
-      sumSquares += (v * v) / steadyF;
-      steadySteps++;
+      this.sumSquares += (v * v) / this.steadyF;
+      this.steadySteps++;
       const head = state[0] + gain[0] * v;
       for (let i = 0; i < last; i++) {
         state[i] = ar[i] * head + state[i + 1] + gain[i + 1] * v;
       }
       state[last] = ar[last] * head;
-      continue;
+      return;
     }
-    if (steady) {
+    if (this.steady) {
       // A missing value after the steady state: back to the full recursion from the steady covariance.
-      sumLogF += steadySteps * Math.log(steadyF);
-      nobs += steadySteps;
-      steadySteps = 0;
-      steady = false;
+      this.flushSteady();
+      this.steady = false;
     }
+    const { rr, m, row } = this;
+    let p = this.p;
     // The predicted covariance's first column, to tell when the recursion has converged.
     for (let i = 0; i < r; i++) {
       row[i] = p[i];
@@ -316,9 +337,9 @@ export function armaExactLikelihood(w: ArrayLike<number>, a: ArrayLike<number>, 
     if (observed) {
       const f = p[0];
       const v = y - state[0];
-      sumSquares += (v * v) / f;
-      sumLogF += Math.log(f);
-      nobs++;
+      this.sumSquares += (v * v) / f;
+      this.sumLogF += Math.log(f);
+      this.nobs++;
       for (let i = 0; i < r; i++) {
         gain[i] = p[i * r] / f;
         state[i] += gain[i] * v;
@@ -341,29 +362,55 @@ export function armaExactLikelihood(w: ArrayLike<number>, a: ArrayLike<number>, 
         m[i * r + j] = ar[i] * p[j] + (i < last ? p[(i + 1) * r + j] : 0);
       }
     }
+    const next = this.next_;
     for (let i = 0; i < r; i++) {
       for (let j = 0; j < r; j++) {
         next[i * r + j] = m[i * r] * ar[j] + (j < last ? m[i * r + j + 1] : 0) + rr[i] * rr[j];
       }
     }
-    const swap = p;
-    p = next;
-    next = swap;
+    this.next_ = p;
+    this.p = p = next;
     let change = 0;
     for (let i = 0; i < r; i++) {
       change = Math.max(change, Math.abs(p[i] - row[i]));
     }
     if (observed && change < 1e-12 * p[0]) {
-      steady = true;
-      steadyF = p[0];
+      this.steady = true;
+      this.steadyF = p[0];
       for (let i = 0; i < r; i++) {
-        gain[i] = p[i * r] / steadyF;
+        gain[i] = p[i * r] / this.steadyF;
       }
     }
   }
-  sumLogF += steadySteps * Math.log(steadyF || 1);
-  nobs += steadySteps;
-  return concentrated(sumSquares, sumLogF, nobs);
+
+  /** The concentrated Gaussian log-likelihood of the values taken so far. */
+  likelihood(): ArmaLikelihood {
+    this.flushSteady();
+    return concentrated(this.sumSquares, this.sumLogF, this.nobs);
+  }
+
+  private flushSteady(): void {
+    if (this.steadySteps > 0) {
+      this.sumLogF += this.steadySteps * Math.log(this.steadyF);
+      this.nobs += this.steadySteps;
+      this.steadySteps = 0;
+    }
+  }
+}
+
+/**
+ * Exact Gaussian likelihood of a zero-mean ARMA series (NaN = missing, skipped by the filter), with the
+ * innovation variance concentrated out. Equals statsmodels' ARIMA log-likelihood at the same parameters.
+ */
+export function armaExactLikelihood(w: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): ArmaLikelihood {
+  const filter = new ArmaKalman(a, b);
+  if (!filter.ok) {
+    return { logLikelihood: NaN, sigma2: NaN, nobs: 0 };
+  }
+  for (let t = 0; t < w.length; t++) {
+    filter.next(w[t]);
+  }
+  return filter.likelihood();
 }
 
 /**

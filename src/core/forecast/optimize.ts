@@ -1,11 +1,16 @@
 /**
  * Quasi-Newton minimisation (BFGS with an Armijo backtracking line search and central-difference
- * gradients), enough for the handful of unconstrained ARMA parameters a likelihood has.
+ * gradients), enough for the handful of unconstrained ARMA parameters a likelihood has. The stopping
+ * rules are scipy's L-BFGS-B defaults as statsmodels uses them: 50 iterations, a relative decrease
+ * below 2.2e-9 (factr 1e7), or a small gradient.
  */
 
 export interface MinimizeOptions {
   /** Stop when the largest gradient component is below this (default 1e-6). */
   gradientTolerance?: number;
+  /** Stop when an iteration decreases f by less than this times max(|f|, 1) (default 2.2e-9). */
+  relativeTolerance?: number;
+  /** Default 50. */
   maxIterations?: number;
 }
 
@@ -47,7 +52,8 @@ export function minimizeBfgs(
   options: MinimizeOptions = {}
 ): MinimizeResult {
   const tolerance = options.gradientTolerance ?? 1e-6;
-  const maxIterations = options.maxIterations ?? 100;
+  const maxIterations = options.maxIterations ?? 50;
+  const relativeTolerance = options.relativeTolerance ?? 2.2e-9;
   const n = x0.length;
   let x = Float64Array.from(x0);
   let fx = f(x);
@@ -165,7 +171,7 @@ export function minimizeBfgs(
         }
       }
     }
-    if (Math.abs(previous - fx) <= 1e-15 * Math.max(1, Math.abs(fx))) {
+    if (previous - fx <= relativeTolerance * Math.max(1, Math.abs(fx), Math.abs(previous))) {
       return { x, value: fx, iterations: iteration + 1, converged: true };
     }
   }

@@ -42,6 +42,8 @@ export interface ArimaModel {
   logLikelihood: number;
   /** -2 logLikelihood + 2 (p + q + P + Q + [mean] + 1): sigma2 counts, as in statsmodels. */
   aic: number;
+  /** AIC + 2k(k + 1) / (nobs - k - 1), k the parameter count of `aic`: what the order search ranks by. */
+  aicc: number;
   /** Differenced observations in the likelihood. */
   nobs: number;
   /** `exact`: Kalman-filter likelihood; `css`: conditional sum of squares (long seasonal periods). */
