@@ -28,7 +28,9 @@ describe('filterFeatures', () => {
   it('drops a near-constant series: rounding-level jitter around a large value', () => {
     const r = filterFeatures(matrix({ jitter: ramp.map((i) => 1e9 + (i % 2) * 1e-4), a: ramp }));
     expect(r.dropped[0].name).toBe('jitter');
-    expect(r.dropped[0].reason).toMatch(/^near-constant: standard deviation 0\.0000513\d* is below 0\.000001 of its mean 1000000000$/);
+    expect(r.dropped[0].reason).toMatch(
+      /^near-constant: standard deviation 0\.0000513\d* is below 0\.000001 of its mean 1000000000$/
+    );
   });
 
   it('keeps a small relative variation that is real (a working set moving by 0.1%)', () => {

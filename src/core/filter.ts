@@ -101,7 +101,10 @@ export function filterFeatures(matrix: FeatureMatrix, options: FilterOptions = {
     const name = matrix.features[j];
     const m = moments(column, from, to);
     if (m.observed < minObserved) {
-      dropped.push({ name, reason: `missing: only ${m.observed} observed values in the training rows (need ${minObserved})` });
+      dropped.push({
+        name,
+        reason: `missing: only ${m.observed} observed values in the training rows (need ${minObserved})`,
+      });
       return;
     }
     if (m.min === m.max) {

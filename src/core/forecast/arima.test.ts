@@ -71,7 +71,7 @@ describe('fitArima against statsmodels 0.13 ARIMA on the same series', () => {
     }
   );
 
-  it('finds the order of lowest AIC in statsmodels\' table over p, q <= 2, and the same AIC for every order', () => {
+  it("finds the order of lowest AIC in statsmodels' table over p, q <= 2, and the same AIC for every order", () => {
     const table = (fixtures as { aicTable: { y: number[]; rows: Array<{ p: number; q: number; aic: number }> } })
       .aicTable;
     const y = Float64Array.from(table.y);
@@ -103,12 +103,24 @@ describe('fitArima on simulated processes', () => {
 
   it('recovers an AR(2) and an MA(2) within 0.07', () => {
     const ar = fitArima(simulateArima(2000, { ar: [0.5, 0.3] }, seededNormal(2)), {
-      p: 2, d: 0, q: 0, P: 0, D: 0, Q: 0, s: 0,
+      p: 2,
+      d: 0,
+      q: 0,
+      P: 0,
+      D: 0,
+      Q: 0,
+      s: 0,
     });
     expect(Math.abs(ar.ar[0] - 0.5)).toBeLessThan(0.07);
     expect(Math.abs(ar.ar[1] - 0.3)).toBeLessThan(0.07);
     const ma = fitArima(simulateArima(2000, { ma: [0.4, -0.3] }, seededNormal(3)), {
-      p: 0, d: 0, q: 2, P: 0, D: 0, Q: 0, s: 0,
+      p: 0,
+      d: 0,
+      q: 2,
+      P: 0,
+      D: 0,
+      Q: 0,
+      s: 0,
     });
     expect(Math.abs(ma.ma[0] - 0.4)).toBeLessThan(0.07);
     expect(Math.abs(ma.ma[1] + 0.3)).toBeLessThan(0.07);
@@ -223,9 +235,12 @@ describe('bad orders and data', () => {
 
   it('refuses a constant series: there is nothing to forecast', () => {
     expect(() => fitArima(new Float64Array(50).fill(3), order)).toThrow(/constant/);
-    expect(() => fitArima(Float64Array.from({ length: 50 }, (_, i) => 2 * i), { ...order, d: 1 })).toThrow(
-      /constant after differencing/
-    );
+    expect(() =>
+      fitArima(
+        Float64Array.from({ length: 50 }, (_, i) => 2 * i),
+        { ...order, d: 1 }
+      )
+    ).toThrow(/constant after differencing/);
   });
 
   it('fits around missing values (NaN), which the Kalman filter skips', () => {

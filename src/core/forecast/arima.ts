@@ -264,7 +264,9 @@ export function fitArima(y: ArrayLike<number>, order: ArimaOrder, options: Arima
   const objective = (x: Float64Array) => -likelihood(decode(x, l)).logLikelihood / observed;
   const previous = options.start;
   const sameOrder =
-    previous !== undefined && describeOrder(previous.order) === describeOrder(toModelOrder(order)) && previous.method === method;
+    previous !== undefined &&
+    describeOrder(previous.order) === describeOrder(toModelOrder(order)) &&
+    previous.method === method;
   const warmStart = sameOrder
     ? encode(
         {
@@ -300,7 +302,10 @@ export function fitArima(y: ArrayLike<number>, order: ArimaOrder, options: Arima
   const coefficients = decode(result.x, l);
   const final = likelihood(coefficients);
   if (!Number.isFinite(final.logLikelihood)) {
-    throw new SyrrocaError('forecast-fit-failed', `${describeOrder(order)} could not be fitted: the likelihood is not finite`);
+    throw new SyrrocaError(
+      'forecast-fit-failed',
+      `${describeOrder(order)} could not be fitted: the likelihood is not finite`
+    );
   }
   return toModel(coefficients, l, final, method, result.converged);
 }
@@ -355,7 +360,12 @@ export function selectArimaOrder(
   const seasonal = s > 1;
   const D = seasonal ? (search.D ?? 0) : 0;
   const lo = [search.minP ?? 0, search.minQ ?? 0, 0, 0];
-  const hi = [search.maxP, search.maxQ, seasonal ? (search.maxSeasonalP ?? 1) : 0, seasonal ? (search.maxSeasonalQ ?? 1) : 0];
+  const hi = [
+    search.maxP,
+    search.maxQ,
+    seasonal ? (search.maxSeasonalP ?? 1) : 0,
+    seasonal ? (search.maxSeasonalQ ?? 1) : 0,
+  ];
   const orderOf = ([p, q, P, Q]: number[]): ArimaOrder => ({ p, d: search.d, q, P, D, Q, s: seasonal ? s : 0 });
   const valid = (v: number[]) =>
     v.every((x, i) => x >= lo[i] && x <= hi[i]) &&
@@ -402,7 +412,7 @@ export function selectArimaOrder(
     return false;
   };
   starts.forEach(tryOrder);
-  for (let moved = best !== null; moved; ) {
+  for (let moved = best !== null; moved;) {
     moved = false;
     const current = best as ArimaModel | null;
     if (current === null) {
@@ -411,8 +421,24 @@ export function selectArimaOrder(
     const o = current.order;
     const at = [o.p, o.q, o.P, o.Q];
     const steps = seasonal
-      ? [[0, 0, 1, 0], [0, 0, -1, 0], [0, 0, 0, 1], [0, 0, 0, -1], [0, 0, 1, 1], [0, 0, -1, -1]]
-      : [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]].map((v) => [...v, 0, 0]);
+      ? [
+          [0, 0, 1, 0],
+          [0, 0, -1, 0],
+          [0, 0, 0, 1],
+          [0, 0, 0, -1],
+          [0, 0, 1, 1],
+          [0, 0, -1, -1],
+        ]
+      : [
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+          [0, -1],
+          [1, 1],
+          [-1, -1],
+          [1, -1],
+          [-1, 1],
+        ].map((v) => [...v, 0, 0]);
     for (const step of steps) {
       const next = at.map((x, i) => x + step[i]);
       if (valid(next) && tryOrder(next)) {

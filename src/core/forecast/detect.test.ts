@@ -44,9 +44,9 @@ describe('option checks', () => {
   });
 
   it('rejects a series shorter than the training part plus something to judge', () => {
-    expect(() => forecastDetect({ ...series, timestamps: times(480), values: series.values.subarray(0, 480) }, base)).toThrow(
-      /the series has 480 points after regularisation, but the training part alone takes st = 480/
-    );
+    expect(() =>
+      forecastDetect({ ...series, timestamps: times(480), values: series.values.subarray(0, 480) }, base)
+    ).toThrow(/the series has 480 points after regularisation, but the training part alone takes st = 480/);
   });
 
   it('refuses a constant series with its reason', () => {
@@ -100,7 +100,7 @@ describe('forecastDetect', () => {
     }
   });
 
-  it('raises about as many false alarms as the true model\'s own errors would against the same threshold', () => {
+  it("raises about as many false alarms as the true model's own errors would against the same threshold", () => {
     // The oracle: one-step errors of the process that made the data, y_t - 50 - 0.7 (y_{t-1} - 50).
     for (const w of result.windows) {
       let oracle = 0;
@@ -157,7 +157,11 @@ describe('model families', () => {
   });
 
   it('selects VARMA for a series driven by the past of another one', () => {
-    const [a, b] = simulateVarma(800, { intercept: [0, 0], ar: [[0.5, 0, 0.9, 0]], choleskyFactor: [1, 0, 0, 0.3] }, seededNormal(4));
+    const [a, b] = simulateVarma(
+      800,
+      { intercept: [0, 0], ar: [[0.5, 0, 0.9, 0]], choleskyFactor: [1, 0, 0, 0.3] },
+      seededNormal(4)
+    );
     const r = forecastFeatures(
       { timestamps: times(800), features: ['driver', 'driven'], columns: [a, b] },
       { train: 400, windows: [200], season: null }

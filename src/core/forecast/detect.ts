@@ -15,7 +15,8 @@ import { SyrrocaError } from '../errors';
 import { filterFeatures, type FilterOptions } from '../filter';
 import { applyMinMax, fitMinMax, type MinMax } from '../scaling';
 import { dynamicThreshold, fitThreshold } from '../score';
-import type { FeatureMatrix } from '../types';
+import { toModelInputs } from '../features';
+import type { FeatureKind, FeatureMatrix } from '../types';
 import { arimaOneStep, describeOrder, fitArima, minimumLength, selectArimaOrder } from './arima';
 import { difference, differencingLags } from './arma';
 import { combineEpisodes, findEpisodes } from './episodes';
@@ -60,7 +61,12 @@ export interface DetectOptions extends ForecastOptions {
 export interface SeriesSet {
   timestamps: ArrayLike<number>;
   features: string[];
-  columns: ArrayLike<number>[];
+  columns: Array<ArrayLike<number>>;
+  /**
+   * Kind of each column (default: all gauges). Counters (cumulative, e.g. `_total`) are forecast as
+   * per-step increments, resets handled, after the series is on its regular grid.
+   */
+  kinds?: FeatureKind[];
 }
 
 interface Resolved {
@@ -147,7 +153,9 @@ function resolve(options: ForecastOptions): Resolved {
     threshold: oneOf('threshold', options.threshold, ['fixed', 'dynamic'] as const, 'fixed'),
     k,
     dynamicWindow:
-      options.dynamicWindow === undefined ? undefined : wholeNumber('the dynamic threshold window', options.dynamicWindow, 2),
+      options.dynamicWindow === undefined
+        ? undefined
+        : wholeNumber('the dynamic threshold window', options.dynamicWindow, 2),
     combine: oneOf('combine', options.combine, ['any', 'all', 'confirm'] as const, 'confirm'),
     mergeGap: options.mergeGap === undefined ? 2 : wholeNumber('mergeGap', options.mergeGap, 0),
     maxGap: options.maxGap === undefined ? 5 : wholeNumber('maxGap', options.maxGap, 0),
@@ -351,7 +359,11 @@ function varmaCandidate(
     label: `VARMA(${first.p},${first.q})`,
     targets: xs.map((_, i) => i),
     first,
-    refit: (from, to) => fitVarma(xs.map((x) => x.subarray(from, to)), { p: first.p, q: first.q, d }),
+    refit: (from, to) =>
+      fitVarma(
+        xs.map((x) => x.subarray(from, to)),
+        { p: first.p, q: first.q, d }
+      ),
     predict: (model, warmFrom, predictFrom, to) => varmaOneStep(model as VarmaModel, xs, warmFrom, predictFrom, to),
     settle: Math.max(1, first.p + Math.max(...d)),
   };
@@ -435,7 +447,12 @@ function run(input: SeriesSet | FeatureMatrix, options: DetectOptions): Forecast
         'detection needs points after it (lower the training size or give a longer series)'
     );
   }
-  const matrix: FeatureMatrix = { timestamps: regular.timestamps, features: input.features.slice(), columns: regular.columns };
+  const grid: FeatureMatrix = {
+    timestamps: regular.timestamps,
+    features: input.features.slice(),
+    columns: regular.columns,
+  };
+  const matrix = 'kinds' in input && input.kinds !== undefined ? toModelInputs(grid, input.kinds) : grid;
   const filtered = filterFeatures(matrix, { ...options.filter, rows: [0, r.train] });
   const dropped = filtered.dropped.slice();
   const kept = filtered.kept;
@@ -456,7 +473,8 @@ function run(input: SeriesSet | FeatureMatrix, options: DetectOptions): Forecast
   const scalings: MinMax[] = fitMinMax(kept.map((j) => matrix.columns[j].subarray(0, r.train)));
   const scaled = kept.map((j, i) => applyMinMax(matrix.columns[j], scalings[i]));
   const structures = scaled.map((x) => structureOf(x.subarray(0, r.train), r));
-  const unscale = (i: number, x: Float64Array) => x.map((v) => v * (scalings[i].max - scalings[i].min) + scalings[i].min);
+  const unscale = (i: number, x: Float64Array) =>
+    x.map((v) => v * (scalings[i].max - scalings[i].min) + scalings[i].min);
 
   // Per kept feature, per window: the judged result.
   const perFeature: Judged[][] = kept.map(() => []);
@@ -618,7 +636,10 @@ export function forecastDetect(
     { ...options, filter: {} }
   );
   if (result.features.length === 0) {
-    throw new SyrrocaError('forecast-unusable-series', `${series.name} cannot be forecast: ${result.dropped[0].reason}`);
+    throw new SyrrocaError(
+      'forecast-unusable-series',
+      `${series.name} cannot be forecast: ${result.dropped[0].reason}`
+    );
   }
   return { ...result.features[0], stepSeconds: result.stepSeconds, train: result.train, warnings: result.warnings };
 }

@@ -55,7 +55,7 @@ describe('combineEpisodes', () => {
     ]);
   });
 
-  it('is the window\'s own episodes when there is one window', () => {
+  it("is the window's own episodes when there is one window", () => {
     expect(combineEpisodes(t, [small], [errors[0]], 'confirm', 0)).toEqual(findEpisodes(t, small, errors[0], 0));
   });
 });

@@ -33,7 +33,7 @@ export function anomalousRuns(flags: ArrayLike<boolean>, mergeGap: number): Arra
 function episodeOf(
   t: ArrayLike<number>,
   flags: ArrayLike<boolean>,
-  errors: ArrayLike<number>[],
+  errors: Array<ArrayLike<number>>,
   from: number,
   to: number
 ): Episode {
@@ -72,8 +72,8 @@ export function findEpisodes(
  */
 export function combineEpisodes(
   t: ArrayLike<number>,
-  flags: ArrayLike<boolean>[],
-  errors: ArrayLike<number>[],
+  flags: Array<ArrayLike<boolean>>,
+  errors: Array<ArrayLike<number>>,
   rule: CombineRule,
   mergeGap: number
 ): Episode[] {

@@ -19,10 +19,13 @@ describe('regularize', () => {
 
   it('keeps the last value given for a repeated timestamp (a daylight-saving hour), per column', () => {
     // The repeat of 60 brings a new value for the first column and an empty cell for the second.
-    const r = regularize([30, 60, 60, 90], [
-      [1, 2, 5, 3],
-      [10, 20, NaN, 30],
-    ]);
+    const r = regularize(
+      [30, 60, 60, 90],
+      [
+        [1, 2, 5, 3],
+        [10, 20, NaN, 30],
+      ]
+    );
     expect(Array.from(r.columns[0])).toEqual([1, 5, 3]);
     expect(Array.from(r.columns[1])).toEqual([10, 20, 30]);
     expect(r.warnings[0]).toMatch(/^1 repeated timestamps \(first 1970-01-01T00:01:00.000Z; .*daylight-saving/);

@@ -28,7 +28,7 @@ function iso(t: number): string {
 /** Steps 1 to 3: strictly increasing timestamps, with a warning for each kind of repair. */
 function ordered(
   timestamps: ArrayLike<number>,
-  columns: ArrayLike<number>[],
+  columns: Array<ArrayLike<number>>,
   warnings: string[]
 ): { timestamps: Float64Array; columns: Float64Array[] } {
   let rows: number[] = [];
@@ -85,7 +85,7 @@ function ordered(
 
 export function regularize(
   timestamps: ArrayLike<number>,
-  columns: ArrayLike<number>[],
+  columns: Array<ArrayLike<number>>,
   options: { stepSeconds?: number } = {}
 ): RegularSeries {
   const warnings: string[] = [];
@@ -125,7 +125,7 @@ export function regularize(
   let missing = 0;
   let longest = 0;
   let longestAt = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     if (taken[i]) {
       i++;
       continue;

@@ -20,7 +20,13 @@ export interface ArimaProcess {
 /** n values of the process, after a burn-in long enough for the start to be forgotten. */
 export function simulateArima(n: number, process: ArimaProcess, normal: () => number, burn = 500): Float64Array {
   const s = process.s ?? 0;
-  const { a, b } = expandArma(process.ar ?? [], process.ma ?? [], process.seasonalAr ?? [], process.seasonalMa ?? [], s);
+  const { a, b } = expandArma(
+    process.ar ?? [],
+    process.ma ?? [],
+    process.seasonalAr ?? [],
+    process.seasonalMa ?? [],
+    s
+  );
   const c = differencingLags(process.d ?? 0, process.D ?? 0, s);
   const sigma = process.sigma ?? 1;
   const mean = process.mean ?? 0;

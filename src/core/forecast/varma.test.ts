@@ -32,7 +32,7 @@ describe('fitVarma with q = 0 (VAR by least squares) against statsmodels 0.13 VA
     fixture.sigmaMle.forEach((row, r) => row.forEach((v, c) => expect(model.sigma[r * k + c]).toBeCloseTo(v, 9)));
   });
 
-  it('has the same log-likelihood, and an AIC that ranks orders as statsmodels\' per-observation AIC', () => {
+  it("has the same log-likelihood, and an AIC that ranks orders as statsmodels' per-observation AIC", () => {
     expect(model.nobs).toBe(fixture.nobs);
     expect(model.logLikelihood).toBeCloseTo(fixture.llf, 6);
     // statsmodels: log|Sigma| + 2 (k^2 p + k) / nobs; ours: -2 llf + 2 (k^2 p + k), which differ by

@@ -23,7 +23,7 @@ export interface HannanRissanenResult {
   nobs: number;
 }
 
-function finiteRow(columns: ArrayLike<number>[], t: number): boolean {
+function finiteRow(columns: Array<ArrayLike<number>>, t: number): boolean {
   for (const column of columns) {
     if (!Number.isFinite(column[t])) {
       return false;
@@ -37,7 +37,7 @@ function finiteRow(columns: ArrayLike<number>[], t: number): boolean {
  * every regressor and target is observed. `e` may be null when q = 0.
  */
 function regress(
-  w: ArrayLike<number>[],
+  w: Array<ArrayLike<number>>,
   e: Float64Array[] | null,
   p: number,
   q: number,
@@ -86,7 +86,7 @@ function regress(
 
 /** Residuals of a regression (NaN where the row was not used). */
 function residualsOf(
-  w: ArrayLike<number>[],
+  w: Array<ArrayLike<number>>,
   e: Float64Array[] | null,
   p: number,
   q: number,
@@ -127,7 +127,12 @@ function longArOrder(n: number, k: number, p: number, q: number): number {
  * Hannan-Rissanen estimates for the columns w (already differenced, aligned, NaN = missing).
  * Throws a SyrrocaError when too few complete rows remain.
  */
-export function hannanRissanen(w: ArrayLike<number>[], p: number, q: number, intercept = true): HannanRissanenResult {
+export function hannanRissanen(
+  w: Array<ArrayLike<number>>,
+  p: number,
+  q: number,
+  intercept = true
+): HannanRissanenResult {
   const k = w.length;
   const n = w[0].length;
   let e: Float64Array[] | null = null;
@@ -212,7 +217,7 @@ function maCompanion(ma: Float64Array[], k: number): Float64Array {
 }
 
 /** Differences each column by its own order and aligns them (rows before the largest order are dropped). */
-export function differenceColumns(columns: ArrayLike<number>[], d: number[]): Float64Array[] {
+export function differenceColumns(columns: Array<ArrayLike<number>>, d: number[]): Float64Array[] {
   const lag = Math.max(0, ...d);
   return columns.map((column, c) => difference(column, differencingLags(d[c], 0, 1)).subarray(lag - d[c]));
 }
@@ -225,7 +230,7 @@ export interface VarmaFitOptions {
 }
 
 /** Fits a VARMA(p, q) to the columns (one per feature, same length, NaN = missing). */
-export function fitVarma(columns: ArrayLike<number>[], options: VarmaFitOptions): VarmaModel {
+export function fitVarma(columns: Array<ArrayLike<number>>, options: VarmaFitOptions): VarmaModel {
   const k = columns.length;
   const { p, q } = options;
   const d = options.d ?? columns.map(() => 0);
@@ -268,7 +273,7 @@ export function fitVarma(columns: ArrayLike<number>[], options: VarmaFitOptions)
  */
 export function varmaOneStep(
   model: VarmaModel,
-  columns: ArrayLike<number>[],
+  columns: Array<ArrayLike<number>>,
   warmFrom: number,
   predictFrom: number,
   to: number
