@@ -1,8 +1,11 @@
 /**
  * Wide CSV, the file format of the command line: header `timestamp,<feature>,...`, one row per
- * sample, timestamp in unix seconds, RFC 4180 quoting (series names such as
- * `container_cpu_usage_seconds_total{container="bono",pod="bono-0"}` hold quotes and commas, so a
- * header cell is written `"container_cpu_usage_seconds_total{container=""bono"",pod=""bono-0""}"`).
+ * sample, timestamp in unix seconds, RFC 4180 quoting. Series names such as
+ * `container_cpu_usage_seconds_total{container="bono",pod="bono-0"}` hold commas, so such a header
+ * cell is written `"container_cpu_usage_seconds_total{container=""bono"",pod=""bono-0""}"`. A cell that
+ * does not start with a quote is taken literally up to the next comma, so `node_load1{job="node"}`
+ * may also be written unquoted; a header name that has `{` but does not read as a series (a label
+ * set cut at a comma) is refused with the advice to quote it.
  *
  * Cells:
  * - empty (or only spaces) = missing, stored as NaN;
@@ -10,16 +13,17 @@
  *   (0/0 in a rate or a ratio) and there is nothing else to do with it;
  * - `Inf`, `+Inf`, `-Inf`, `Infinity` and numbers beyond the double range are rejected: min-max
  *   scaling cannot use them, and silently dropping them would hide a broken exporter;
- * - otherwise a decimal number (`12`, `-0.5`, `.5`, `1e-3`); anything else (`0x10`, `1,5`, `12 ms`) is
- *   rejected. Spaces around an unquoted cell are ignored.
+ * - otherwise a decimal number (`12`, `-0.5`, `.5`, `1e-3`); anything else (`0x10`, `12 ms`) is
+ *   rejected. Spaces around a cell (outside its quotes) are ignored.
  *
- * Header names that parse as `metric{label="v",...}` are rewritten canonically (labels sorted), so
- * files that list the same labels in another order name the same features.
+ * Header names are rewritten canonically (labels sorted), so files that list the same labels in
+ * another order name the same features.
  *
- * Parsing is csv-parse's; this module only locates its errors precisely. Line and column numbers are
- * 1-based and count characters as editors do, also after quoted cells that span lines and with CRLF
- * line ends (csv-parse's own line count is off in those cases, so locations are computed here from
- * byte offsets, only when an error is reported).
+ * Parsing is csv-parse's; this module locates its errors precisely. Errors are located at
+ * `source:line:column` where the line is the 1-based line of the offending cell, right also after
+ * quoted cells that span lines and with CRLF line ends (csv-parse's own count is off there, so lines
+ * are counted here from byte offsets, only when an error is reported), and the column is the 1-based
+ * cell number, the CSV column a spreadsheet shows; the message names the feature.
  *
  * In a browser bundle, alias `csv-parse/sync` to `csv-parse/browser/esm/sync`: the default build
  * uses Node's global `Buffer`.
@@ -48,21 +52,24 @@ const INFINITE = /^[+-]?inf(?:inity)?$/i;
 /** Unix seconds above this are in the year 5138: the file almost surely holds milliseconds. */
 const LARGEST_PLAUSIBLE_SECONDS = 1e11;
 
-type CellLocator = (index: number) => { source: string; line: number; column: number };
+type Located = { source: string; line: number; column: number };
+type CellLocator = (index: number) => Located;
 
 /** One record as it is written, found again from its first byte (only on the error path). */
 interface RecordLayout {
   /** Offset of each cell's first character after leading spaces (the opening quote if quoted). */
   cells: number[];
-  /** Offset just past the record's last character (its line end or the end of the file). */
-  end: number;
-  problem?: { kind: 'unclosed-quote' | 'text-after-quote' | 'quote-in-unquoted-cell'; offset: number };
+  /** A quoted cell that is never closed, or text after its closing quote: in the last cell of `cells`. */
+  problem?: 'unclosed-quote' | 'text-after-quote';
 }
 
 const isBlank = (b: number) => b === SPACE || b === TAB;
 const isLineEnd = (b: number) => b === LF || b === CR;
 
-/** Re-reads one record with RFC 4180 rules to find where its cells start and where a quote goes wrong. */
+/**
+ * Re-reads one record as csv-parse does (RFC 4180, quotes inside an unquoted cell taken literally)
+ * to find where its cells start and which cell has a quoting problem.
+ */
 function layoutRecord(bytes: Uint8Array, start: number): RecordLayout {
   const cells: number[] = [];
   let i = start;
@@ -72,59 +79,40 @@ function layoutRecord(bytes: Uint8Array, start: number): RecordLayout {
     }
     cells.push(i);
     if (bytes[i] === QUOTE) {
-      const open = i++;
-      for (;;) {
+      // On to the closing quote; a doubled quote inside is an escaped quote.
+      for (i++; bytes[i] !== QUOTE || bytes[i + 1] === QUOTE; i += bytes[i] === QUOTE ? 2 : 1) {
         if (i >= bytes.length) {
-          return { cells, end: i, problem: { kind: 'unclosed-quote', offset: open } };
+          return { cells, problem: 'unclosed-quote' };
         }
-        if (bytes[i] === QUOTE) {
-          if (bytes[i + 1] !== QUOTE) {
-            break;
-          }
-          i++;
-        }
-        i++;
       }
       i++;
       while (i < bytes.length && isBlank(bytes[i])) {
         i++;
       }
       if (i < bytes.length && bytes[i] !== COMMA && !isLineEnd(bytes[i])) {
-        return { cells, end: i, problem: { kind: 'text-after-quote', offset: i } };
+        return { cells, problem: 'text-after-quote' };
       }
     } else {
       while (i < bytes.length && bytes[i] !== COMMA && !isLineEnd(bytes[i])) {
-        if (bytes[i] === QUOTE) {
-          return { cells, end: i, problem: { kind: 'quote-in-unquoted-cell', offset: i } };
-        }
         i++;
       }
     }
     if (i >= bytes.length || isLineEnd(bytes[i])) {
-      return { cells, end: i };
+      return { cells };
     }
     i++; // the comma
   }
 }
 
-/** 1-based line and column of a byte offset; columns count characters (UTF-8 sequences), not bytes. */
-function position(bytes: Uint8Array, offset: number, bom: number): { line: number; column: number } {
+/** 1-based line of a byte offset (LF, CRLF and lone CR each end a line). */
+function lineAt(bytes: Uint8Array, offset: number): number {
   let line = 1;
-  let lineStart = bom;
-  for (let i = bom; i < offset; i++) {
+  for (let i = 0; i < offset; i++) {
     if (bytes[i] === LF || (bytes[i] === CR && bytes[i + 1] !== LF)) {
       line++;
-      lineStart = i + 1;
     }
   }
-  let column = 1;
-  for (let i = lineStart; i < offset; i++) {
-    // Continuation bytes (10xxxxxx) belong to the character before them.
-    if ((bytes[i] & 0xc0) !== 0x80) {
-      column++;
-    }
-  }
-  return { line, column };
+  return line;
 }
 
 function skipBlankLines(bytes: Uint8Array, offset: number): number {
@@ -149,8 +137,8 @@ function maxRecords(text: string): number {
   return Math.max(lf, cr) + 1;
 }
 
-/** Canonical form of a header name; names that are not `metric{...}` series stay as they are. */
-function featureName(cell: string): string {
+/** Canonical form of a header name, or null if it has `{` but is not a series name. */
+function featureName(cell: string): string | null {
   if (!cell.includes('{')) {
     return cell;
   }
@@ -159,7 +147,7 @@ function featureName(cell: string): string {
     return canonicalSeriesName(metric, labels);
   } catch (error) {
     if (error instanceof SyrrocaError) {
-      return cell;
+      return null;
     }
     throw error;
   }
@@ -181,14 +169,18 @@ export function parseWideCsv(text: string, options: ParseWideCsvOptions = {}): F
     );
   }
 
-  // Locations are byte offsets into the UTF-8 text (csv-parse counts bytes); the bytes are only
-  // needed, and so only encoded, when there is an error to report.
+  // Records are found again by byte offsets into the UTF-8 text (csv-parse counts bytes); the bytes
+  // are only needed, and so only encoded, when there is an error to report.
   let encoded: Uint8Array | undefined;
   const bytes = () => (encoded ??= new TextEncoder().encode(text));
   const bom = text.charCodeAt(0) === 0xfeff ? 3 : 0;
-  const at = (offset: number) => ({ source, ...position(bytes(), offset, bom) });
   /** First byte of the record that follows the one ending at `previousEnd`. */
   const recordStart = (previousEnd: number) => skipBlankLines(bytes(), previousEnd);
+  /** Where cell `index` (0-based) of the record after `previousEnd` is; past its last cell, its end line. */
+  const locate = (previousEnd: number, index: number): Located => {
+    const { cells } = layoutRecord(bytes(), recordStart(previousEnd));
+    return { source, line: lineAt(bytes(), cells[Math.min(index, cells.length - 1)]), column: index + 1 };
+  };
 
   const capacity = maxRecords(text);
   const timestamps = new Float64Array(capacity);
@@ -201,8 +193,7 @@ export function parseWideCsv(text: string, options: ParseWideCsvOptions = {}): F
   const onRecord = ({ record: cells, info }: { record: string[]; info: Info }): null => {
     const previousEnd = recordEnd;
     recordEnd = info.bytes;
-    const layout = () => layoutRecord(bytes(), recordStart(previousEnd));
-    const cellAt = (index: number) => at(layout().cells[index]);
+    const cellAt = (index: number) => locate(previousEnd, index);
 
     if (features.length === 0) {
       features = readHeader(cells, cellAt);
@@ -211,11 +202,10 @@ export function parseWideCsv(text: string, options: ParseWideCsvOptions = {}): F
     }
 
     if (cells.length !== features.length + 1) {
-      const { cells: starts, end } = layout();
-      const offset = cells.length > features.length + 1 ? starts[features.length + 1] : end;
+      // Point at the first cell too many, or at the first one missing.
       throw new InputError(
         'csv-cell-count',
-        at(offset),
+        cellAt(Math.min(cells.length, features.length + 1)),
         `this row has ${cells.length} cells but the header has ${features.length + 1}: ` +
           'write a timestamp and one cell per feature on every row (leave a cell empty for a missing value)'
       );
@@ -223,7 +213,7 @@ export function parseWideCsv(text: string, options: ParseWideCsvOptions = {}): F
 
     const t = readTimestamp(cells[0], () => cellAt(0));
     if (rows > 0 && !(t > timestamps[rows - 1])) {
-      const previousLine = at(recordStart(previousRowEnd)).line;
+      const previousLine = locate(previousRowEnd, 0).line;
       if (t === timestamps[rows - 1]) {
         throw new InputError(
           'csv-duplicate-timestamp',
@@ -265,6 +255,7 @@ export function parseWideCsv(text: string, options: ParseWideCsvOptions = {}): F
       trim: true,
       skip_empty_lines: true,
       relax_column_count: true,
+      relax_quotes: true,
       // With `info`, each record arrives as { record, info }; returning null keeps csv-parse from collecting
       // the records: they go straight into the typed columns.
       info: true,
@@ -272,7 +263,7 @@ export function parseWideCsv(text: string, options: ParseWideCsvOptions = {}): F
     });
   } catch (error) {
     if (error instanceof CsvError) {
-      throw locateSyntaxError(error, bytes(), recordStart(recordEnd), at);
+      throw locateSyntaxError(error, bytes(), recordStart(recordEnd), source);
     }
     throw error;
   }
@@ -280,7 +271,7 @@ export function parseWideCsv(text: string, options: ParseWideCsvOptions = {}): F
   if (rows === 0) {
     throw new InputError(
       'csv-no-rows',
-      { source, line: at(recordEnd).line },
+      { source, line: lineAt(bytes(), recordEnd) },
       'the file has a header but no rows: add one row per sample (timestamp, then one cell per feature)'
     );
   }
@@ -317,6 +308,14 @@ function readHeader(cells: string[], cellAt: CellLocator): string[] {
       );
     }
     const name = featureName(cells[j]);
+    if (name === null) {
+      throw new InputError(
+        'csv-series-name',
+        cellAt(j),
+        `header cell ${j + 1} ${quoteValue(cells[j])} is not a series name metric{label="value",...}: if it holds ` +
+          'commas, put the whole cell in quotes and double the quotes inside it, e.g. "m{a=""1"",b=""2""}"'
+      );
+    }
     const first = seen.get(name);
     if (first !== undefined) {
       throw new InputError(
@@ -332,7 +331,7 @@ function readHeader(cells: string[], cellAt: CellLocator): string[] {
   return features;
 }
 
-function readTimestamp(cell: string, where: () => ReturnType<CellLocator>): number {
+function readTimestamp(cell: string, where: () => Located): number {
   const t = DECIMAL.test(cell) ? Number(cell) : NaN;
   if (!Number.isFinite(t)) {
     throw new InputError(
@@ -364,28 +363,26 @@ function describeBadValue(cell: string, feature: string): string {
   return `${of} is not a number: write a decimal number (e.g. 12.5 or 1e-3), or leave the cell empty for a missing value`;
 }
 
-function locateSyntaxError(
-  error: CsvError,
-  bytes: Uint8Array,
-  recordStart: number,
-  at: (offset: number) => { source: string; line: number; column: number }
-): InputError {
-  const { problem } = layoutRecord(bytes, recordStart);
+function locateSyntaxError(error: CsvError, bytes: Uint8Array, recordStart: number, source: string): InputError {
+  const { cells, problem } = layoutRecord(bytes, recordStart);
+  const cell = cells.length - 1;
+  const where = { source, line: lineAt(bytes, cells[cell]), column: cell + 1 };
   if (problem === undefined) {
-    // csv-parse saw something this reading does not: report where the record starts, with its words.
-    return new InputError('csv-syntax', at(recordStart), `${error.message}: check the quoting of this row`);
+    // csv-parse saw something this reading does not: report the record, in csv-parse's words.
+    return new InputError(
+      'csv-syntax',
+      { ...where, column: undefined },
+      `${error.message}: check the quoting of this row`
+    );
   }
   const messages = {
     'unclosed-quote':
       'this quoted cell is never closed: end it with a double quote (write "" for a quote inside the cell)',
     'text-after-quote':
-      'text follows the closing quote of a cell: put the whole cell in quotes and double the quotes inside it, ' +
+      'text follows the closing quote of this cell: put the whole cell in quotes and double the quotes inside it, ' +
       'e.g. "metric{label=""value""}"',
-    'quote-in-unquoted-cell':
-      'a double quote inside a cell that does not start with one: put the whole cell in quotes and double ' +
-      'the quotes inside it, e.g. "metric{label=""value""}"',
   };
-  return new InputError(`csv-${problem.kind}`, at(problem.offset), messages[problem.kind]);
+  return new InputError(`csv-${problem}`, where, messages[problem]);
 }
 
 /** RFC 4180 quoting when a cell needs it (comma, quote, line end, or spaces that reading would trim). */
@@ -394,7 +391,7 @@ function quoteCell(cell: string): string {
 }
 
 function formatNumber(value: number, feature: string, t: number): string {
-  if (value !== value) {
+  if (Number.isNaN(value)) {
     return '';
   }
   if (!Number.isFinite(value)) {
