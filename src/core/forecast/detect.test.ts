@@ -13,7 +13,7 @@ function spiky(n: number, seed: number, spikes: number[]): Float64Array {
   return y;
 }
 
-const base: ForecastOptions = { train: 480, windows: [160, 320], season: null };
+const base: ForecastOptions = { train: 480, windows: [160, 320], season: null, threshold: 'fixed' };
 
 describe('option checks', () => {
   const series = { name: 'x', timestamps: times(1000), values: spiky(1000, 1, []) };

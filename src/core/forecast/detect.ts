@@ -150,7 +150,7 @@ function resolve(options: ForecastOptions): Resolved {
     step: options.step === undefined ? undefined : wholeNumber('the step', options.step, 1),
     season,
     metric: oneOf('metric', options.metric, ['mse', 'rmse', 'mape'] as const, 'mse'),
-    threshold: oneOf('threshold', options.threshold, ['fixed', 'dynamic'] as const, 'fixed'),
+    threshold: oneOf('threshold', options.threshold, ['fixed', 'dynamic'] as const, 'dynamic'),
     k,
     dynamicWindow:
       options.dynamicWindow === undefined

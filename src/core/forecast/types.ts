@@ -179,6 +179,10 @@ export interface ForecastOptions {
   /** Seasonal period in points, `auto` (autocorrelation peak, default) or null for none. */
   season?: number | 'auto' | null;
   metric?: SelectionMetric;
+  /**
+   * `dynamic` (default): mean + k sigma of the trailing errors, which follows a noise level that changes
+   * with load; `fixed`: mean + 3 sigma of the held-back errors (see README for the comparison).
+   */
   threshold?: ThresholdKind;
   /** Coefficient of the dynamic threshold mean + k sigma (default 3). */
   k?: number;

@@ -230,7 +230,7 @@ export function register(program: Command): void {
         'fixed: mean + 3 sigma of held-back errors; dynamic: mean + k sigma of trailing errors'
       )
         .choices(['fixed', 'dynamic'])
-        .default('fixed')
+        .default('dynamic')
     )
     .option('--k <k>', 'k of the dynamic threshold', positiveNumber, 3)
     .option('--dynamic-window <points>', 'trailing errors of the dynamic threshold (default: the window)', positiveInt)
