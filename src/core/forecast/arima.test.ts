@@ -1,5 +1,5 @@
 import fixtures from './fixtures/statsmodels.json';
-import { seededNormal } from './fixtures/random';
+import { randomStream } from '../../sim/random';
 import { arimaOneStep, describeOrder, fitArima, minimumLength, selectArimaOrder } from './arima';
 import { simulateArima } from './simulate';
 import type { ArimaModel, ArimaOrder } from './types';
@@ -93,7 +93,7 @@ describe('fitArima on simulated processes', () => {
   // Tolerances are about 3.5 asymptotic standard errors, e.g. for ARMA(1,1) with n = 2000:
   // se(phi) = sqrt((1 - phi^2)(1 + phi theta)^2 / (phi + theta)^2 / n) = 0.023, se(theta) = 0.028.
   it('recovers phi = 0.6, theta = 0.3 and the mean of an ARMA(1,1) within 0.08', () => {
-    const y = simulateArima(2000, { ar: [0.6], ma: [0.3], mean: 5 }, seededNormal(1));
+    const y = simulateArima(2000, { ar: [0.6], ma: [0.3], mean: 5 }, randomStream(1, 'forecast'));
     const model = fitArima(y, { p: 1, d: 0, q: 1, P: 0, D: 0, Q: 0, s: 0 });
     expect(Math.abs(model.ar[0] - 0.6)).toBeLessThan(0.08);
     expect(Math.abs(model.ma[0] - 0.3)).toBeLessThan(0.08);
@@ -102,7 +102,7 @@ describe('fitArima on simulated processes', () => {
   });
 
   it('recovers an AR(2) and an MA(2) within 0.07', () => {
-    const ar = fitArima(simulateArima(2000, { ar: [0.5, 0.3] }, seededNormal(2)), {
+    const ar = fitArima(simulateArima(2000, { ar: [0.5, 0.3] }, randomStream(2, 'forecast')), {
       p: 2,
       d: 0,
       q: 0,
@@ -113,7 +113,7 @@ describe('fitArima on simulated processes', () => {
     });
     expect(Math.abs(ar.ar[0] - 0.5)).toBeLessThan(0.07);
     expect(Math.abs(ar.ar[1] - 0.3)).toBeLessThan(0.07);
-    const ma = fitArima(simulateArima(2000, { ma: [0.4, -0.3] }, seededNormal(3)), {
+    const ma = fitArima(simulateArima(2000, { ma: [0.4, -0.3] }, randomStream(3, 'forecast')), {
       p: 0,
       d: 0,
       q: 2,
@@ -127,14 +127,14 @@ describe('fitArima on simulated processes', () => {
   });
 
   it('recovers an ARIMA(1,1,1) on the integrated series within 0.08', () => {
-    const y = simulateArima(2000, { ar: [0.5], ma: [-0.3], d: 1 }, seededNormal(4));
+    const y = simulateArima(2000, { ar: [0.5], ma: [-0.3], d: 1 }, randomStream(4, 'forecast'));
     const model = fitArima(y, { p: 1, d: 1, q: 1, P: 0, D: 0, Q: 0, s: 0 });
     expect(Math.abs(model.ar[0] - 0.5)).toBeLessThan(0.08);
     expect(Math.abs(model.ma[0] + 0.3)).toBeLessThan(0.08);
   });
 
   it('recovers a seasonal AR (phi = 0.5, Phi = 0.6, s = 12) within 0.06 by exact likelihood', () => {
-    const y = simulateArima(1500, { ar: [0.5], seasonalAr: [0.6], s: 12 }, seededNormal(5));
+    const y = simulateArima(1500, { ar: [0.5], seasonalAr: [0.6], s: 12 }, randomStream(5, 'forecast'));
     const model = fitArima(y, { p: 1, d: 0, q: 0, P: 1, D: 0, Q: 0, s: 12 });
     expect(model.family).toBe('sarima');
     expect(model.method).toBe('exact');
@@ -143,14 +143,14 @@ describe('fitArima on simulated processes', () => {
   });
 
   it('recovers the airline model (theta = -0.4, Theta = -0.6, s = 12, d = D = 1) within 0.08', () => {
-    const y = simulateArima(1500, { ma: [-0.4], seasonalMa: [-0.6], s: 12, d: 1, D: 1 }, seededNormal(6));
+    const y = simulateArima(1500, { ma: [-0.4], seasonalMa: [-0.6], s: 12, d: 1, D: 1 }, randomStream(6, 'forecast'));
     const model = fitArima(y, { p: 0, d: 1, q: 1, P: 0, D: 1, Q: 1, s: 12 });
     expect(Math.abs(model.ma[0] + 0.4)).toBeLessThan(0.08);
     expect(Math.abs(model.seasonalMa[0] + 0.6)).toBeLessThan(0.08);
   });
 
   it('fits a long season (s = 60) by conditional sum of squares and still recovers Phi = 0.7 within 0.08', () => {
-    const y = simulateArima(3000, { ar: [0.3], seasonalAr: [0.7], s: 60 }, seededNormal(7));
+    const y = simulateArima(3000, { ar: [0.3], seasonalAr: [0.7], s: 60 }, randomStream(7, 'forecast'));
     const model = fitArima(y, { p: 1, d: 0, q: 0, P: 1, D: 0, Q: 0, s: 60 });
     expect(model.method).toBe('css');
     expect(Math.abs(model.ar[0] - 0.3)).toBeLessThan(0.08);
@@ -158,7 +158,7 @@ describe('fitArima on simulated processes', () => {
   });
 
   it('picks a seasonal order by AIC around fixed non-seasonal orders', () => {
-    const y = simulateArima(1200, { ar: [0.5], seasonalAr: [0.6], s: 12 }, seededNormal(8));
+    const y = simulateArima(1200, { ar: [0.5], seasonalAr: [0.6], s: 12 }, randomStream(8, 'forecast'));
     const { model, candidates } = selectArimaOrder(y, { d: 0, s: 12, D: 0, minP: 1, maxP: 1, minQ: 0, maxQ: 0 });
     expect(describeOrder(model.order)).toBe('SARIMA(1,0,0)(1,0,0)[12]');
     expect(candidates.every((c) => c.order.p === 1 && c.order.q === 0 && c.order.P + c.order.Q > 0)).toBe(true);
@@ -244,7 +244,7 @@ describe('bad orders and data', () => {
   });
 
   it('fits around missing values (NaN), which the Kalman filter skips', () => {
-    const y = simulateArima(800, { ar: [0.6] }, seededNormal(9));
+    const y = simulateArima(800, { ar: [0.6] }, randomStream(9, 'forecast'));
     for (let i = 100; i < 800; i += 37) {
       y[i] = NaN;
     }

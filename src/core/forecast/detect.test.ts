@@ -1,6 +1,6 @@
 import { SyrrocaError } from '../errors';
 import { forecastDetect, forecastFeatures } from './detect';
-import { seededNormal } from './fixtures/random';
+import { randomStream } from '../../sim/random';
 import { simulateArima, simulateVarma } from './simulate';
 import type { ForecastOptions } from './types';
 
@@ -8,7 +8,7 @@ const t0 = 1_700_000_010; // a multiple of 30
 const times = (n: number) => Float64Array.from({ length: n }, (_, i) => t0 + 30 * i);
 
 function spiky(n: number, seed: number, spikes: number[]): Float64Array {
-  const y = simulateArima(n, { ar: [0.7], mean: 50, sigma: 2 }, seededNormal(seed));
+  const y = simulateArima(n, { ar: [0.7], mean: 50, sigma: 2 }, randomStream(seed, 'forecast'));
   spikes.forEach((i) => (y[i] += 30));
   return y;
 }
@@ -147,7 +147,7 @@ describe('forecastDetect', () => {
 describe('model families', () => {
   it('selects SARIMA for a seasonal series once the season is found', () => {
     const n = 24 * 40;
-    const normal = seededNormal(3);
+    const normal = randomStream(3, 'forecast');
     const noise = simulateArima(n, { ar: [0.5], seasonalAr: [0.6], s: 24 }, normal);
     const values = noise.map((v, i) => 20 + 5 * Math.sin((2 * Math.PI * i) / 24) + v);
     const r = forecastDetect({ name: 'load', timestamps: times(n), values }, { train: 480, windows: [192] });
@@ -160,7 +160,7 @@ describe('model families', () => {
     const [a, b] = simulateVarma(
       800,
       { intercept: [0, 0], ar: [[0.5, 0, 0.9, 0]], choleskyFactor: [1, 0, 0, 0.3] },
-      seededNormal(4)
+      randomStream(4, 'forecast')
     );
     const r = forecastFeatures(
       { timestamps: times(800), features: ['driver', 'driven'], columns: [a, b] },

@@ -1,7 +1,13 @@
 /**
  * Sample paths of (S)ARIMA and VAR(MA) processes with known coefficients, for the coefficient-recovery
- * tests and the benchmark. The normal draws come from the caller (a seeded stream), so paths repeat.
+ * tests and the benchmark. The normal draws come from the caller (a seeded stream such as the
+ * simulator's `randomStream`), so paths repeat.
  */
+
+/** A source of standard normal draws. */
+export interface NormalSource {
+  normal(): number;
+}
 import { differencingLags, expandArma } from './arma';
 
 export interface ArimaProcess {
@@ -18,7 +24,7 @@ export interface ArimaProcess {
 }
 
 /** n values of the process, after a burn-in long enough for the start to be forgotten. */
-export function simulateArima(n: number, process: ArimaProcess, normal: () => number, burn = 500): Float64Array {
+export function simulateArima(n: number, process: ArimaProcess, random: NormalSource, burn = 500): Float64Array {
   const s = process.s ?? 0;
   const { a, b } = expandArma(
     process.ar ?? [],
@@ -34,7 +40,7 @@ export function simulateArima(n: number, process: ArimaProcess, normal: () => nu
   const w = new Float64Array(total);
   const e = new Float64Array(total);
   for (let t = 0; t < total; t++) {
-    e[t] = sigma * normal();
+    e[t] = sigma * random.normal();
     let v = e[t];
     for (let k = 1; k <= a.length && k <= t; k++) {
       v += a[k - 1] * w[t - k];
@@ -66,7 +72,7 @@ export interface VarmaProcess {
 }
 
 /** k columns of n values of a VARMA process (k = intercept.length). */
-export function simulateVarma(n: number, process: VarmaProcess, normal: () => number, burn = 500): Float64Array[] {
+export function simulateVarma(n: number, process: VarmaProcess, random: NormalSource, burn = 500): Float64Array[] {
   const k = process.intercept.length;
   const ma = process.ma ?? [];
   const total = n + burn;
@@ -75,7 +81,7 @@ export function simulateVarma(n: number, process: VarmaProcess, normal: () => nu
   const z = new Float64Array(k);
   for (let t = 0; t < total; t++) {
     for (let i = 0; i < k; i++) {
-      z[i] = normal();
+      z[i] = random.normal();
     }
     for (let r = 0; r < k; r++) {
       let shock = 0;

@@ -1,5 +1,5 @@
 import fixtures from './fixtures/statsmodels.json';
-import { seededNormal } from './fixtures/random';
+import { randomStream } from '../../sim/random';
 import { simulateArima } from './simulate';
 import { chooseDifferencing, chooseSeasonalDifferencing, detectSeason, kpss, seasonalStrength } from './unitroot';
 
@@ -31,20 +31,23 @@ describe('kpss', () => {
 
 describe('chooseDifferencing', () => {
   it('leaves a stationary AR(1) alone, differences a random walk once and an I(2) series twice', () => {
-    expect(chooseDifferencing(simulateArima(1000, { ar: [0.5] }, seededNormal(21)))).toBe(0);
-    expect(chooseDifferencing(simulateArima(1000, { d: 1 }, seededNormal(22)))).toBe(1);
-    expect(chooseDifferencing(simulateArima(1000, { d: 2 }, seededNormal(23)))).toBe(2);
+    expect(chooseDifferencing(simulateArima(1000, { ar: [0.5] }, randomStream(21, 'forecast')))).toBe(0);
+    expect(chooseDifferencing(simulateArima(1000, { d: 1 }, randomStream(22, 'forecast')))).toBe(1);
+    expect(chooseDifferencing(simulateArima(1000, { d: 2 }, randomStream(23, 'forecast')))).toBe(2);
   });
 
   it('stops at the bound', () => {
-    expect(chooseDifferencing(simulateArima(1000, { d: 2 }, seededNormal(23)), 1)).toBe(1);
+    expect(chooseDifferencing(simulateArima(1000, { d: 2 }, randomStream(23, 'forecast')), 1)).toBe(1);
   });
 });
 
 describe('seasonality', () => {
-  const normal = seededNormal(24);
-  const seasonal = Float64Array.from({ length: 960 }, (_, i) => 10 * Math.sin((2 * Math.PI * i) / 24) + normal());
-  const noise = Float64Array.from({ length: 960 }, () => normal());
+  const normal = randomStream(24, 'forecast');
+  const seasonal = Float64Array.from(
+    { length: 960 },
+    (_, i) => 10 * Math.sin((2 * Math.PI * i) / 24) + normal.normal()
+  );
+  const noise = Float64Array.from({ length: 960 }, () => normal.normal());
 
   it('measures a strong season near 1 and none near 0', () => {
     expect(seasonalStrength(seasonal, 24)).toBeGreaterThan(0.95);
@@ -55,7 +58,7 @@ describe('seasonality', () => {
 
   it('finds the period of a daily cycle and none in a persistent aseasonal series', () => {
     expect(detectSeason(seasonal)).toBe(24);
-    expect(detectSeason(simulateArima(960, { ar: [0.95] }, seededNormal(25)))).toBeNull();
+    expect(detectSeason(simulateArima(960, { ar: [0.95] }, randomStream(25, 'forecast')))).toBeNull();
     expect(detectSeason(noise)).toBeNull();
   });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { formatWideCsv } from '../../core/csv';
-import { seededNormal } from '../../core/forecast/fixtures/random';
+import { randomStream } from '../../sim/random';
 import { simulateArima } from '../../core/forecast/simulate';
 import { register } from './forecast';
 
@@ -35,10 +35,10 @@ async function forecast(args: string[]): Promise<{ stderr: string; code: number 
 const n = 900;
 const t0 = 1_700_000_010;
 const timestamps = Float64Array.from({ length: n }, (_, i) => t0 + 30 * i);
-const calls = simulateArima(n, { ar: [0.6], mean: 100, sigma: 3 }, seededNormal(31));
+const calls = simulateArima(n, { ar: [0.6], mean: 100, sigma: 3 }, randomStream(31, 'forecast'));
 calls[700] += 40;
 // A counter: cumulative CPU seconds whose per-step increment is the forecast series.
-const increments = simulateArima(n, { ar: [0.5], mean: 5, sigma: 0.3 }, seededNormal(32));
+const increments = simulateArima(n, { ar: [0.5], mean: 5, sigma: 0.3 }, randomStream(32, 'forecast'));
 const cpu = Float64Array.from(increments);
 for (let i = 1; i < n; i++) {
   cpu[i] = cpu[i - 1] + increments[i];
