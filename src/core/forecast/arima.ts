@@ -29,6 +29,9 @@ import { hannanRissanen } from './varma';
 /** Largest Kalman state (lags up to s P + p) fitted by exact likelihood; beyond, CSS. */
 export const MAX_EXACT_STATE = 16;
 
+/** Windows shorter than this (observations) get the unit-circle re-search of `fitArima`. */
+const SHORT_WINDOW = 500;
+
 export interface ArimaFitOptions {
   /** `auto` (default): exact while the state has at most MAX_EXACT_STATE entries, CSS beyond. */
   method?: 'auto' | 'exact' | 'css';
@@ -279,8 +282,11 @@ export function fitArima(y: ArrayLike<number>, order: ArimaOrder, options: Arima
         l
       )
     : null;
+  // An MA root estimated on the unit circle is often spurious in a short window (the "pile-up" of
+  // small samples) and genuine in a long one (an over-differenced series): only short ones are re-searched.
+  const short = observed < SHORT_WINDOW;
   let result;
-  if (warmStart !== null && !onUnitCircle(warmStart, l)) {
+  if (warmStart !== null && !(short && onUnitCircle(warmStart, l))) {
     // Next to the optimum of the previous window: a few iterations at statsmodels' tolerance are
     // enough, and a flat ridge (an over-parameterised order) cannot eat the refit budget.
     result = minimizeBfgs(objective, warmStart, { maxIterations: 30, gradientTolerance: 1e-5 });
@@ -290,7 +296,7 @@ export function fitArima(y: ArrayLike<number>, order: ArimaOrder, options: Arima
     // noise and keep the better. A warm start from such a fit would stay stuck on it, so it starts afresh.
     const start = encode(startValues(w, l), l);
     result = minimizeBfgs(objective, start);
-    if (!Number.isFinite(result.value) || onUnitCircle(result.x, l)) {
+    if (!Number.isFinite(result.value) || (short && onUnitCircle(result.x, l))) {
       const fromNoise = new Float64Array(l.size);
       fromNoise[0] = l.mean ? start[0] : 0;
       const other = minimizeBfgs(objective, fromNoise);
