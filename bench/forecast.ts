@@ -77,16 +77,40 @@ function cases(): Case[] {
   const airline = simulateArima(360, { ma: [-0.4], seasonalMa: [-0.6], s: 12, d: 1, D: 1 }, randomStream(4, 'bench'));
   const var3 = simulateVarma(
     2880,
-    { intercept: [1, -0.5, 0.2], ar: [[0.5, 0.1, 0, 0.2, 0.3, -0.1, 0, 0.25, 0.4], [-0.2, 0, 0.1, 0, 0.1, 0, 0.1, 0, -0.15]] },
+    {
+      intercept: [1, -0.5, 0.2],
+      ar: [
+        [0.5, 0.1, 0, 0.2, 0.3, -0.1, 0, 0.25, 0.4],
+        [-0.2, 0, 0.1, 0, 0.1, 0, 0.1, 0, -0.15],
+      ],
+    },
     randomStream(5, 'bench')
   );
   const none = [0, 0, 0, 0];
   return [
     { name: 'fit ARIMA(1,0,1) n=500', kind: 'arima-fit', y: Array.from(arma), order: [1, 0, 1], seasonalOrder: none },
     { name: 'fit ARIMA(1,1,1) n=2880', kind: 'arima-fit', y: Array.from(day), order: [1, 1, 1], seasonalOrder: none },
-    { name: 'fit SARIMA(1,0,0)(1,0,0)[12] n=360', kind: 'arima-fit', y: Array.from(seasonal), order: [1, 0, 0], seasonalOrder: [1, 0, 0, 12] },
-    { name: 'fit SARIMA(0,1,1)(0,1,1)[12] n=360', kind: 'arima-fit', y: Array.from(airline), order: [0, 1, 1], seasonalOrder: [0, 1, 1, 12] },
-    { name: 'fit VAR(2) k=3 n=2880', kind: 'var-fit', columns: var3.map((c) => Array.from(c)), order: [2], seasonalOrder: none },
+    {
+      name: 'fit SARIMA(1,0,0)(1,0,0)[12] n=360',
+      kind: 'arima-fit',
+      y: Array.from(seasonal),
+      order: [1, 0, 0],
+      seasonalOrder: [1, 0, 0, 12],
+    },
+    {
+      name: 'fit SARIMA(0,1,1)(0,1,1)[12] n=360',
+      kind: 'arima-fit',
+      y: Array.from(airline),
+      order: [0, 1, 1],
+      seasonalOrder: [0, 1, 1, 12],
+    },
+    {
+      name: 'fit VAR(2) k=3 n=2880',
+      kind: 'var-fit',
+      columns: var3.map((c) => Array.from(c)),
+      order: [2],
+      seasonalOrder: none,
+    },
     {
       name: 'one-step ARIMA(1,1,1) 2880 new points',
       kind: 'arima-forecast',
@@ -135,7 +159,9 @@ function statsmodels(
 ): Promise<{ results: ForecastBenchResult[]; note: string }> {
   const script = join(__dirname, 'forecast_statsmodels.py');
   return new Promise((done) => {
-    const child = execFile('/usr/bin/python3', [script], { maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
+    // One BLAS thread: ours is single-threaded, and on a shared machine OpenBLAS threads only contend.
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+    const child = execFile('/usr/bin/python3', [script], { maxBuffer: 1 << 26, env }, (error, stdout, stderr) => {
       if (error) {
         const missing = /No module named 'statsmodels'|ENOENT/.test(`${stderr}${error.message}`);
         done({
@@ -146,10 +172,13 @@ function statsmodels(
         });
         return;
       }
-      const parsed = JSON.parse(stdout) as { statsmodels: string; results: Array<{ name: string; unit: string; samples: number[] }> };
+      const parsed = JSON.parse(stdout) as {
+        statsmodels: string;
+        results: Array<{ name: string; unit: string; samples: number[] }>;
+      };
       done({
         results: parsed.results.map((r) => ({ name: r.name, impl: 'statsmodels', unit: r.unit, ...stats(r.samples) })),
-        note: `statsmodels ${parsed.statsmodels} (Debian's python3-statsmodels), same series and orders`,
+        note: `statsmodels ${parsed.statsmodels} (Debian's python3-statsmodels, one BLAS thread), same series and orders`,
       });
     });
     child.stdin?.end(JSON.stringify({ runs, seconds, cases: all }));
@@ -199,12 +228,21 @@ if (require.main === module) {
     const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));
     const rows = [['name', 'impl', 'unit', 'median', 'min', 'max', '/ statsmodels']];
     for (const r of results) {
-      rows.push([r.name, r.impl, r.unit, fmt(r.median), fmt(r.min), fmt(r.max), r.ratio ? `${r.ratio.toFixed(2)}x` : '']);
+      rows.push([
+        r.name,
+        r.impl,
+        r.unit,
+        fmt(r.median),
+        fmt(r.min),
+        fmt(r.max),
+        r.ratio ? `${r.ratio.toFixed(2)}x` : '',
+      ]);
     }
     const width = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
     process.stdout.write(
-      rows.map((row) => row.map((cell, c) => (c < 3 ? cell.padEnd(width[c]) : cell.padStart(width[c]))).join('  ')).join('\n') +
-        '\n'
+      rows
+        .map((row) => row.map((cell, c) => (c < 3 ? cell.padEnd(width[c]) : cell.padStart(width[c]))).join('  '))
+        .join('\n') + '\n'
     );
     const notes = new Set(results.map((r) => r.note).filter(Boolean));
     notes.forEach((n) => process.stdout.write(`${n}\n`));
