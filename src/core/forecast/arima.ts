@@ -327,9 +327,6 @@ export interface ArimaSearch {
   D?: number;
   maxP: number;
   maxQ: number;
-  /** Smallest AR / MA orders (default 0): equal to the maxima to search the seasonal part only. */
-  minP?: number;
-  minQ?: number;
   /**
    * Search with the conditional-sum-of-squares AIC and fit only the winner by exact likelihood, as
    * auto.arima's `approximation` (default, as there: more than 150 points or a period above 12).
@@ -353,7 +350,7 @@ export interface OrderCandidate {
  * one of R's auto.arima: fit (2,2), (0,0), (1,0), (0,1) (clipped to the bounds), then move to the best
  * neighbour (p +/- 1, q +/- 1, or both) while one improves the AIC. It fits about half of the grid and
  * skips the over-parameterised corners whose flat likelihoods are the slowest to fit. With a seasonal
- * period, the seasonal orders (P, Q) are searched the same way around the given non-seasonal ones.
+ * period it starts from (2,2)(1,1), (0,0)(0,0), (1,0)(1,0), (0,1)(0,1) and moves p, q or P, Q the same way.
  * All candidates use one likelihood method, so their AICs compare: the conditional one on long series
  * (`approximate`), where the winner is then refitted by exact likelihood. Throws the first fit's error
  * when no candidate could be fitted.
@@ -365,7 +362,7 @@ export function selectArimaOrder(
   const s = search.s ?? 0;
   const seasonal = s > 1;
   const D = seasonal ? (search.D ?? 0) : 0;
-  const lo = [search.minP ?? 0, search.minQ ?? 0, 0, 0];
+  const lo = [0, 0, 0, 0];
   const hi = [
     search.maxP,
     search.maxQ,
@@ -377,16 +374,13 @@ export function selectArimaOrder(
     v.every((x, i) => x >= lo[i] && x <= hi[i]) &&
     (!seasonal || v[2] + D + v[3] > 0) &&
     minimumLength(orderOf(v)) <= y.length;
+  // auto.arima's starting models, clipped to the bounds (the seasonal terms vanish without a season).
   const corners = [
     [2, 2, 1, 1],
     [0, 0, 0, 0],
     [1, 0, 1, 0],
     [0, 1, 0, 1],
   ].map((v) => v.map((x, i) => Math.min(Math.max(x, lo[i]), hi[i])));
-  if (seasonal) {
-    // The non-seasonal orders are fixed by the caller; start from each seasonal corner that is a model.
-    corners.push([lo[0], lo[1], 1, 0], [lo[0], lo[1], 0, 1], [lo[0], lo[1], 1, 1]);
-  }
   const starts = corners.filter(valid);
   if (starts.length === 0) {
     starts.push(corners[1]);
@@ -426,25 +420,17 @@ export function selectArimaOrder(
     }
     const o = current.order;
     const at = [o.p, o.q, o.P, o.Q];
-    const steps = seasonal
-      ? [
-          [0, 0, 1, 0],
-          [0, 0, -1, 0],
-          [0, 0, 0, 1],
-          [0, 0, 0, -1],
-          [0, 0, 1, 1],
-          [0, 0, -1, -1],
-        ]
-      : [
-          [1, 0],
-          [-1, 0],
-          [0, 1],
-          [0, -1],
-          [1, 1],
-          [-1, -1],
-          [1, -1],
-          [-1, 1],
-        ].map((v) => [...v, 0, 0]);
+    const nonSeasonal = [
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+      [1, 1],
+      [-1, -1],
+      [1, -1],
+      [-1, 1],
+    ];
+    const steps = [...nonSeasonal.map((v) => [...v, 0, 0]), ...(seasonal ? nonSeasonal.map((v) => [0, 0, ...v]) : [])];
     for (const step of steps) {
       const next = at.map((x, i) => x + step[i]);
       if (valid(next) && tryOrder(next)) {

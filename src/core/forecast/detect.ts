@@ -272,25 +272,12 @@ function arimaCandidates(
     predict: (model, warmFrom, predictFrom, to) => [arimaOneStep(model as ArimaModel, x, warmFrom, predictFrom, to)],
     settle: Math.max(1, first.order.p + first.order.d),
   });
-  let nonSeasonal: ArimaModel;
-  try {
-    nonSeasonal = selectArimaOrder(x.subarray(0, w), {
-      d: structure.d,
-      maxP: r.bounds.p,
-      maxQ: r.bounds.q,
-    }).model;
-    if (wantArima) {
-      out.push(make(nonSeasonal));
+  if (wantArima) {
+    try {
+      out.push(make(selectArimaOrder(x.subarray(0, w), { d: structure.d, maxP: r.bounds.p, maxQ: r.bounds.q }).model));
+    } catch (err) {
+      out.push({ family: 'arima', label: `ARIMA(p,${structure.d},q)`, error: message(err) });
     }
-  } catch (err) {
-    const error = message(err);
-    if (wantArima) {
-      out.push({ family: 'arima', label: `ARIMA(p,${structure.d},q)`, error });
-    }
-    if (wantSarima) {
-      out.push({ family: 'sarima', label: 'SARIMA', error });
-    }
-    return out;
   }
   if (!wantSarima) {
     return out;
@@ -300,8 +287,7 @@ function arimaCandidates(
     out.push({ family: 'sarima', label: 'SARIMA', error: structure.noSeason ?? 'no seasonal period' });
     return out;
   }
-  const { p, q } = nonSeasonal.order;
-  const smallest = { p, d: structure.d, q, P: 1, D: structure.D, Q: 0, s };
+  const smallest = { p: 0, d: structure.d, q: 0, P: 1, D: structure.D, Q: 0, s };
   if (minimumLength(smallest) > w) {
     out.push({
       family: 'sarima',
@@ -315,10 +301,8 @@ function arimaCandidates(
       d: structure.d,
       s,
       D: structure.D,
-      minP: p,
-      maxP: p,
-      minQ: q,
-      maxQ: q,
+      maxP: r.bounds.p,
+      maxQ: r.bounds.q,
       maxSeasonalP: r.bounds.P,
       maxSeasonalQ: r.bounds.Q,
     }).model;

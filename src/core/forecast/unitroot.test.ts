@@ -62,6 +62,15 @@ describe('seasonality', () => {
     expect(detectSeason(noise)).toBeNull();
   });
 
+  it('finds a long period (a day at 5 minutes, 288 steps) within 3 lags, however flat its autocorrelation peak', () => {
+    const random = randomStream(26, 'forecast');
+    const day = Float64Array.from(
+      { length: 2016 },
+      (_, i) => Math.sin((2 * Math.PI * i) / 288 + 1) + 0.3 * random.normal()
+    );
+    expect(Math.abs(detectSeason(day)! - 288)).toBeLessThanOrEqual(3);
+  });
+
   it('prefers the period to its multiples', () => {
     expect(detectSeason(seasonal, 100)).toBe(24);
   });

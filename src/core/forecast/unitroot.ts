@@ -154,7 +154,9 @@ export function chooseSeasonalDifferencing(x: ArrayLike<number>, period: number)
 }
 
 /**
- * Sample autocorrelations at lags 0..maxLag (missing values count as the mean, so they add nothing).
+ * Sample autocorrelations at lags 0..maxLag, each lag's products averaged over the pairs it has
+ * (sum / (n - lag), over the variance): the usual estimator divides by n, which tapers with the lag
+ * and moves a seasonal peak one or two lags early. Missing values count as the mean, so add nothing.
  */
 export function autocorrelation(x: ArrayLike<number>, maxLag: number): Float64Array {
   const n = x.length;
@@ -172,32 +174,61 @@ export function autocorrelation(x: ArrayLike<number>, maxLag: number): Float64Ar
     c[i] = Number.isFinite(x[i]) ? x[i] - mean : 0;
   }
   const out = new Float64Array(maxLag + 1);
-  for (let lag = 0; lag <= maxLag; lag++) {
+  for (let lag = 0; lag <= maxLag && lag < n; lag++) {
     let sum = 0;
     for (let i = lag; i < n; i++) {
       sum += c[i] * c[i - lag];
     }
-    out[lag] = sum;
+    out[lag] = sum / (n - lag);
   }
   const c0 = out[0];
   return out.map((v) => (c0 > 0 ? v / c0 : 0));
 }
 
 /**
+ * The vertex of the parabola fitted by least squares to acf over [lag - h, lag + h]: near its top a
+ * seasonal autocorrelation is flat (cos(2 pi delta / s) changes by 2e-4 per lag at s = 288), so the
+ * highest single lag is at the mercy of the noise, while the fitted curvature is not.
+ */
+function refinePeak(acf: Float64Array, lag: number, h: number): number {
+  let sxy = 0;
+  let sxx = 0;
+  let sy = 0;
+  let sx2y = 0;
+  let sx4 = 0;
+  let count = 0;
+  for (let x = -h; x <= h; x++) {
+    const y = acf[lag + x];
+    sxy += x * y;
+    sxx += x * x;
+    sy += y;
+    sx2y += x * x * y;
+    sx4 += x ** 4;
+    count++;
+  }
+  const b = sxy / sxx;
+  const a = (count * sx2y - sxx * sy) / (count * sx4 - sxx * sxx);
+  return a < 0 ? lag + Math.max(-h, Math.min(h, Math.round(-b / (2 * a)))) : lag;
+}
+
+/**
  * The seasonal period of a series, or null. Candidates are the local maxima of the autocorrelation
- * after its first local minimum (so the slow decay of a persistent but aseasonal series does not count)
+ * after it first turns negative (so the slow decay of a persistent but aseasonal series does not count)
  * that reach 0.3, up to a third of the series (three cycles to learn from). Multiples of a period peak
- * too, about as high: the shortest lag within 10% of the highest peak wins. Run it on the series
- * differenced as the model will see it, so a trend does not mask the season.
+ * too, about as high: the shortest lag within 10% of the highest peak wins, and its position is refined
+ * on the shape of the peak around it. Run it on the series differenced as the model will see it, so a
+ * trend does not mask the season.
  */
 export function detectSeason(x: ArrayLike<number>, maxPeriod = Math.floor(x.length / 3)): number | null {
   const limit = Math.min(maxPeriod, Math.floor(x.length / 3));
   if (limit < 2) {
     return null;
   }
-  const acf = autocorrelation(x, limit + 1);
+  const acf = autocorrelation(x, Math.min(x.length - 1, limit + Math.ceil(limit / 12) + 1));
+  // A season's autocorrelation turns negative within the period (it averages to zero over one), a
+  // persistent aseasonal one decays slowly and noise wiggles on the way: start after the first negative value.
   let lag = 1;
-  while (lag < limit && !(acf[lag] <= acf[lag - 1] && acf[lag] <= acf[lag + 1])) {
+  while (lag < limit && acf[lag] >= 0) {
     lag++;
   }
   const peaks: number[] = [];
@@ -210,5 +241,7 @@ export function detectSeason(x: ArrayLike<number>, maxPeriod = Math.floor(x.leng
     return null;
   }
   const highest = Math.max(...peaks.map((l) => acf[l]));
-  return peaks.find((l) => acf[l] >= 0.9 * highest) ?? null;
+  const period = peaks.find((l) => acf[l] >= 0.9 * highest)!;
+  const h = Math.floor(period / 12);
+  return h >= 2 && period + h < acf.length ? Math.max(2, refinePeak(acf, period, h)) : period;
 }
