@@ -1,13 +1,13 @@
 /**
  * The forecasting detectors of seed 004 as one pipeline: regularise the series, filter the features,
  * min-max scale with the training part, then for every window size w:
- * - select a model per feature: the best ARIMA order by AIC, the best seasonal extension of it, and
- *   (with two or more features) the best VARMA, each fitted on the first w points and walked forward
+ * - select a model per feature: the best ARIMA and (with a season) SARIMA orders by AICc, and (with
+ *   two or more features) the best VARMA by AIC, each fitted on the first w points and walked forward
  *   over the rest of the training part (refit on the last w points every `step` points, one-step
  *   predictions in between); the candidate with the lowest held-back MSE / RMSE / MAPE wins;
  * - walk the winner forward over the whole series, so every prediction at t uses data before t only;
- * - judge the points after the training part against the fixed threshold (mean + 3 sigma of the
- *   held-back errors) or the dynamic one (mean + k sigma of the trailing errors), and group the
+ * - judge the points after the training part against the dynamic threshold (mean + k sigma of the
+ *   trailing errors) or the fixed one (mean + 3 sigma of the held-back errors), and group the
  *   anomalous points into episodes;
  * then combine the windows' episodes by the chosen rule.
  */
