@@ -25,6 +25,14 @@ export function positiveNumber(value: string): number {
   return n;
 }
 
+export function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || value.trim() === '') {
+    throw new InvalidArgumentError('must be a number of at least 0.');
+  }
+  return n;
+}
+
 export function fraction(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n >= 1) {
