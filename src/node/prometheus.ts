@@ -206,8 +206,9 @@ export function keepFeatures(matrix: FeatureMatrix, names: Set<string>): Feature
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
 /**
- * Fetches the query set over the range for a command line: a progress bar (or plain lines), a
- * warning for each query that matched nothing, and an error when nothing matched at all.
+ * Fetches the query set over the range for a command line: a progress bar on a terminal (one
+ * summary line otherwise), a warning for each query that matched nothing, and an error when
+ * nothing matched at all.
  */
 export async function fetchForCommand(
   client: PrometheusClient,
@@ -215,22 +216,29 @@ export async function fetchForCommand(
   range: { start: number; end: number; step: number }
 ): Promise<QuerySetData> {
   const total = Object.values(query.querySet.groups).reduce((n, q) => n + q.length, 0);
-  const progress = createProgress('fetch', total);
+  const progress = process.stderr.isTTY ? createProgress('fetch', total) : undefined;
+  const started = Date.now();
   let data: QuerySetData;
   try {
     data = await fetchQuerySet(client, query.querySet, range, query.variables, {
-      onProgress: (done) => progress.update(done),
+      onProgress: (done) => progress?.update(done),
     });
   } finally {
-    progress.stop();
+    progress?.stop();
+  }
+  if (query.features) {
+    data = { ...data, matrix: keepFeatures(data.matrix, query.features) };
+  }
+  if (!progress) {
+    process.stderr.write(
+      `fetched ${data.matrix.features.length} series of ${data.matrix.timestamps.length} steps (${total} queries) ` +
+        `from ${client.url} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`
+    );
   }
   for (const { group, query: q } of data.empty) {
     process.stderr.write(
       `warning: query of group ${group} matched no series from ${iso(range.start)} to ${iso(range.end)}: ${q}\n`
     );
-  }
-  if (query.features) {
-    data = { ...data, matrix: keepFeatures(data.matrix, query.features) };
   }
   if (data.matrix.features.length === 0) {
     const namespace = query.variables.namespace !== undefined ? ` (namespace "${query.variables.namespace}")` : '';

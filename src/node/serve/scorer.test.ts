@@ -200,7 +200,7 @@ describe('when a group cannot be scored', () => {
     const { scorer, exposition } = setup(ok({ ...NOMINAL, memory_bytes: [5, 5, 5, NaN] }));
     const outcome = await scorer.step();
     expect(outcome.errors).toEqual([
-      'group memory: no complete window ending at 1970-01-01T00:16:30Z: some of its features have no sample in Prometheus ' +
+      'group memory: the latest window is incomplete: some of its features have no sample in Prometheus ' +
         'within the last 3 steps (a scrape is late or failing)',
     ]);
     expect(await exposition()).not.toContain('group="memory"');

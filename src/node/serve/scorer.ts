@@ -92,9 +92,10 @@ export function createScorer(options: ScorerOptions): Scorer {
     }
     const last = scores[scores.length - 1];
     if (!last || last.t !== end) {
+      // No time in the message: the same cause at every step is logged once.
       throw new SyrrocaError(
         'no-complete-window',
-        `group ${group}: no complete window ending at ${iso(end)}: some of its features have no sample in Prometheus ` +
+        `group ${group}: the latest window is incomplete: some of its features have no sample in Prometheus ` +
           `within the last ${model.manifest.window} steps (a scrape is late or failing)`
       );
     }
