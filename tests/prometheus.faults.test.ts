@@ -195,6 +195,66 @@ describe('Prometheus faults', () => {
     }, 60_000);
   });
 
+  describe('the data source options', () => {
+    it('refuses conflicting, incomplete or malformed options in one line that says what to give', async () => {
+      const out = ['--out', join(dir.path, 'x')];
+      const cases: Array<[string[], string]> = [
+        [
+          ['score', '--csv', 'a.csv', '--prometheus', 'http://p:9090', '--models', models, ...out],
+          'syrroca score: --csv and --prometheus are mutually exclusive: read the data from one of them',
+        ],
+        [
+          ['train', '--prometheus', 'http://p:9090', ...out],
+          'syrroca train: --prometheus needs the range too: add --from TIME --to TIME (e.g. --from now-6h --to now)',
+        ],
+        [
+          ['train', '--csv', 'a.csv', '--from', 'now-1h', '--namespace', 'vims', ...out],
+          'syrroca train: --from, --namespace apply only with --prometheus, not with --csv',
+        ],
+        [['train', ...out], 'syrroca train: no data: give --csv FILE, or --prometheus URL --from TIME --to TIME'],
+        [
+          ['train', '--prometheus', 'http://p:9090', '--from', 'yesterday', ...out],
+          "error: option '--from <time>' argument 'yesterday' is invalid. must be unix seconds (1714564800), " +
+            'RFC 3339 (2024-05-01T12:00:00Z) or now-<duration> (now-6h).',
+        ],
+        [
+          ['score', '--prometheus', 'prometheus:9090', '--from', 'now-1h', '--to', 'now', '--models', models, ...out],
+          'syrroca score: --prometheus "prometheus:9090" is not an http(s) URL; give e.g. http://prometheus:9090',
+        ],
+        [['serve', '--models', models], 'syrroca serve: give the Prometheus to read with --prometheus URL'],
+      ];
+      const results = await Promise.all(cases.map(([args]) => runCli(args)));
+      results.forEach((result, i) => {
+        expect(result.code).not.toBe(0);
+        expect(result.stderr.split('\n')[0]).toBe(cases[i][1]);
+      });
+    }, 120_000);
+
+    it('names the URL when nothing answers there', async () => {
+      const port = await freePort();
+      const result = await runCli([
+        'score',
+        '--prometheus',
+        `http://127.0.0.1:${port}`,
+        '--from',
+        'now-1m',
+        '--to',
+        'now',
+        '--models',
+        models,
+        '--out',
+        join(dir.path, 'x.jsonl'),
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^syrroca score: cannot reach Prometheus at http://127\\.0\\.0\\.1:${port} for query \`.+\`: connect ECONNREFUSED .+ \\(4 attempts\\); ` +
+            'check the URL and that Prometheus is running and reachable from here\n$'
+        )
+      );
+    }, 60_000);
+  });
+
   describe('syrroca score --prometheus', () => {
     const range = () => {
       const now = Math.floor(Date.now() / 1000);

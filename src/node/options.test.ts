@@ -18,7 +18,7 @@ describe('option parsers', () => {
     (text) => {
       expect(() => time(text, 0)).toThrow(InvalidArgumentError);
       expect(() => time(text, 0)).toThrow(
-        /unix seconds \(1714564800\), RFC 3339 \(2024-05-01T12:00:00Z\) or now-<duration>/
+        /must be unix seconds \(1714564800\), RFC 3339 \(2024-05-01T12:00:00Z\) or now-<duration>/
       );
     }
   );

@@ -86,7 +86,7 @@ export function time(value: string, nowSeconds = Date.now() / 1000): number {
     }
   }
   throw new InvalidArgumentError(
-    'is not a time: give unix seconds (1714564800), RFC 3339 (2024-05-01T12:00:00Z) or now-<duration> (now-6h).'
+    'must be unix seconds (1714564800), RFC 3339 (2024-05-01T12:00:00Z) or now-<duration> (now-6h).'
   );
 }
 

@@ -67,7 +67,8 @@ export function dataSource(flags: PrometheusFlags & { csv?: string }): 'csv' | '
   if (flags.csv !== undefined) {
     const misplaced = PROMETHEUS_ONLY.filter(([key]) => flags[key] !== undefined).map(([, option]) => option);
     if (misplaced.length > 0) {
-      throw new SyrrocaError('source-options', `${misplaced.join(', ')} only apply with --prometheus, not with --csv`);
+      const verb = misplaced.length === 1 ? 'applies' : 'apply';
+      throw new SyrrocaError('source-options', `${misplaced.join(', ')} ${verb} only with --prometheus, not with --csv`);
     }
     return 'csv';
   }
