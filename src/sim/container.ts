@@ -64,7 +64,11 @@ export class Container {
   private heap = 0;
   private committed = 0;
   private libraryCache = 0;
+  /** Database pages in the node's page cache: they outlast the container. */
+  private dataResident = 0;
+  /** ... of which charged to this container's cgroup (it read or wrote them), and mapped by its process. */
   private dataCache = 0;
+  private dataMapped = 0;
   private rss = 0;
   private cache = 0;
   private workingSet = 0;
@@ -130,7 +134,8 @@ export class Container {
     this.last.reads += reads;
     this.age = 0;
     this.held = this.heap = this.committed = 0;
-    this.dataCache = 0;
+    // Pages the old container brought in stay cached but stay charged to its (removed) cgroup.
+    this.dataCache = this.dataMapped = 0;
     this.currentLog = 0;
     this.oldLogs = [];
     // Binaries and libraries read at start stay mapped: file pages, all active.
@@ -232,14 +237,21 @@ export class Container {
     let majorFaults = this.rng.poisson(2e-5 * dt);
     const st = spec.storage;
     if (st?.kind === 'lsm') {
-      const rowReads = load.requests - load.writes;
-      const cachedShare = Math.min(1, this.dataCache / this.data);
-      const misses = this.rng.binomial(Math.round(rowReads), 1 - cachedShare);
-      // Data files are mmap'd: a row that is not cached is a major fault and a read from disk.
+      const rowReads = Math.round(load.requests - load.writes);
+      const misses = this.rng.binomial(rowReads, 1 - Math.min(1, this.dataResident / this.data));
+      // Data files are mmap'd: a row that is not cached is a major fault and a read from disk; a
+      // cached row this process has not mapped yet is a minor fault.
       majorFaults += misses;
       read += misses * st.rowBytes;
       readOps += misses;
-      this.dataCache = Math.min(this.data, this.dataCache + misses * st.rowBytes);
+      const firstTouches = this.rng.binomial(
+        rowReads - misses,
+        1 - Math.min(1, this.dataMapped / Math.max(this.dataResident, 1))
+      );
+      faults += (firstTouches * st.rowBytes) / PAGE;
+      this.dataResident += misses * st.rowBytes;
+      this.dataCache += misses * st.rowBytes;
+      this.dataMapped += (misses + firstTouches) * st.rowBytes;
       const logged = load.writes * st.bytesPerWrite;
       this.memtable += logged;
       written += logged;
@@ -252,23 +264,28 @@ export class Container {
         this.sstables.push(sstable);
         written += sstable;
         writeOps += Math.ceil(sstable / 1048576);
+        this.dataResident += sstable;
         this.dataCache += sstable;
-        const small = this.sstables.filter((s) => s < 0.05 * st.dataBytes);
+        this.dataMapped += sstable;
+        const small = this.sstables.filter((x) => x < 0.05 * st.dataBytes);
         if (small.length >= 4) {
-          // Size-tiered compaction: merge the small tables; what is not cached is read back from disk.
+          // Size-tiered compaction: merge the small tables, reading what is not cached from disk.
           const merged = small.reduce((a, b) => a + b, 0);
-          this.sstables = this.sstables.filter((s) => s >= 0.05 * st.dataBytes);
+          const uncached = merged * (1 - Math.min(1, this.dataResident / (this.data + sstable)));
+          this.sstables = this.sstables.filter((x) => x >= 0.05 * st.dataBytes);
           const compacted = Math.min(merged, distinct);
           this.sstables.push(compacted);
-          read += 0.3 * merged;
-          readOps += Math.ceil((0.3 * merged) / 1048576);
+          read += uncached;
+          readOps += Math.ceil(uncached / 1048576);
           written += compacted;
           writeOps += Math.ceil(compacted / 1048576);
           gcCpu += 2e-8 * merged;
         }
         this.data = this.sstables.reduce((a, b) => a + b, 0);
-        this.dataCache = Math.min(this.data, this.dataCache);
       }
+      this.dataResident = Math.min(this.data, this.dataResident);
+      this.dataCache = Math.min(this.dataResident, this.dataCache);
+      this.dataMapped = Math.min(this.dataResident, this.dataMapped);
     } else if (st?.kind === 'wal') {
       written += load.writes * st.bytesPerWrite;
       writeOps += 2 * load.writes; // append and fsync
