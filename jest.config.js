@@ -12,6 +12,8 @@ const shared = {
 };
 
 module.exports = {
+  // tfjs and wasm work on 2 shared cores: jest's 5 s default is a timing assertion, not a correctness one.
+  testTimeout: 120_000,
   projects: [
     {
       // Pure core, Node shells, simulator, Prometheus client and the cross-process tests in tests/.
@@ -20,7 +22,7 @@ module.exports = {
       testEnvironment: 'node',
       setupFilesAfterEnv: [],
       testMatch: [
-        '<rootDir>/src/{core,node,sim,prom}/**/*.test.ts',
+        '<rootDir>/src/{core,node,sim,prom,report}/**/*.test.ts',
         '<rootDir>/tests/**/*.test.ts',
       ],
     },

@@ -11,6 +11,8 @@ const config = async (env: Env): Promise<Configuration> => {
   const baseConfig = await grafanaConfig(env);
   return merge(baseConfig, {
     // The wasm binaries are loaded only when a query runs; size hints are for the entry scripts.
+    // csv-parse's default build needs Node's Buffer; its browser build parses the same strings.
+    resolve: { alias: { 'csv-parse/sync$': 'csv-parse/browser/esm/sync' } },
     performance: { assetFilter: (file: string) => !file.endsWith('.wasm') && !file.endsWith('.map') },
     plugins: [
       new CopyWebpackPlugin({

@@ -13,7 +13,7 @@ export class SyrrocaError extends Error {
   }
 }
 
-/** Where in an input file a problem is: 1-based line and column, as editors count them. */
+/** Where in an input file a problem is: 1-based line, and 1-based column (for CSV, the cell number in the row). */
 export interface InputLocation {
   source: string;
   line?: number;

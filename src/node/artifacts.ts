@@ -171,8 +171,9 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** Duck-typed: errors from Node's core may come from another realm (jest's sandbox), so `instanceof Error` is not reliable. */
 export function isNodeError(err: unknown): err is NodeJS.ErrnoException {
-  return err instanceof Error && 'code' in err;
+  return typeof err === 'object' && err !== null && 'code' in err && 'message' in err;
 }
 
 /** Writes a file atomically: a temp file beside it, then a rename. */
