@@ -68,7 +68,7 @@ export function runTorchPeer(models: string[], seconds: number, peer = PEER): Pr
         });
       done({
         results,
-        note: info.warnings.join(' '),
+        note: info.warnings.join('\n'),
         info: { torch_version: info.torch_version, threads: info.threads, blas: info.blas },
       });
     });
