@@ -28,11 +28,15 @@ export interface BenchOptions {
 export type BenchEntry = (options: BenchOptions) => Promise<BenchResult | BenchResult[]>;
 
 /**
- * Rate in `per`/s of an async step that handles `per` items: one warm-up step, then `runs` runs
- * of at least `seconds` each.
+ * Rate in `per`/s of an async step that handles `per` items: a warm-up of `seconds` (V8 compiles
+ * WebAssembly with a baseline compiler first and optimises hot functions later, per worker too;
+ * the PyTorch peer warms up for a second as well), then `runs` runs of at least `seconds` each.
  */
 export async function rate(step: () => unknown, per: number, options: BenchOptions): Promise<number[]> {
-  await step();
+  const warm = performance.now();
+  do {
+    await step();
+  } while (performance.now() - warm < options.seconds * 1000);
   const samples: number[] = [];
   for (let r = 0; r < options.runs; r++) {
     let n = 0;

@@ -128,6 +128,7 @@ async function main(argv: string[]) {
           min: s?.min ?? null,
           max: s?.max ?? null,
           samples: r.samples,
+          foreignCpus: r.foreignCpus ?? null,
           note: r.note,
         };
       }),
