@@ -9,6 +9,7 @@ import { action } from '../action';
 import { writeFileAtomic } from '../artifacts';
 import { readText } from '../io';
 import { nonNegativeInt, positiveInt, positiveNumber, regex } from '../options';
+import { createProgress, type Progress } from '../progress';
 
 interface ForecastFlags {
   csv: string;
@@ -281,7 +282,15 @@ export function register(program: Command): void {
           mergeGap: flags.mergeGap,
           filter: { maxCorrelation: flags.maxCorrelation },
         };
-        const result = forecastFeatures(input, options);
+        let progress: Progress | undefined;
+        const result = forecastFeatures(input, {
+          ...options,
+          onProgress: (done, total) => {
+            progress ??= createProgress('forecast models', total);
+            progress.update(done);
+          },
+        });
+        progress?.stop();
         const lines = forecastLines(result);
         await writeFileAtomic(flags.out, lines.join('\n') + (lines.length ? '\n' : ''));
         if (flags.summary) {
