@@ -3,10 +3,10 @@ import {
   radiographyDensity,
   radiographyDomain,
   radiographyGrays,
-  type RadiographyOptions,
+  type RadiographyDensityOptions,
 } from './radiography';
 
-const base: RadiographyOptions = {
+const base: RadiographyDensityOptions = {
   width: 200,
   height: 100,
   xScale: 'linear',

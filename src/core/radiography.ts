@@ -19,7 +19,7 @@ export interface RadiographyPoints {
   y: ArrayLike<number>;
 }
 
-export interface RadiographyOptions {
+export interface RadiographyDensityOptions {
   /** Plot area in pixels; y grows downwards as in SVG, so the KPI axis points up. */
   width: number;
   height: number;
@@ -96,7 +96,7 @@ export function radiographyDomain(
 }
 
 /** The density of the points and its filled contours (d3-contour `contourDensity`), in pixel space. */
-export function radiographyDensity(points: RadiographyPoints, options: RadiographyOptions): Radiography {
+export function radiographyDensity(points: RadiographyPoints, options: RadiographyDensityOptions): Radiography {
   const { width, height, bandwidth } = options;
   const levels = Math.round(options.levels);
   if (!(width > 0 && height > 0)) {

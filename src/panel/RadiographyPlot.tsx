@@ -62,6 +62,17 @@ export function RadiographyPlot(props: Props) {
     [drawable, group, innerWidth, innerHeight, xScale, bandwidth, cellSize, levels, threshold]
   );
 
+  // Hovering re-renders the plot: keep the path strings and ticks from the density, not from the pointer.
+  const drawing = useMemo(
+    () =>
+      radiography && {
+        paths: radiography.contours.map((c) => contourPath(c.coordinates)),
+        xTicks: axisTicks(radiography.x, xScale, innerWidth),
+        yTicks: axisTicks(radiography.y, 'linear', innerHeight),
+      },
+    [radiography, xScale, innerWidth, innerHeight]
+  );
+
   const xTitle = (options.xAxis.label || group.mseName) + (xScale === 'log' ? ' (log)' : '');
   const yTitle = options.yAxis.label || group.kpiName;
   const count = radiography?.count ?? 0;
@@ -71,7 +82,7 @@ export function RadiographyPlot(props: Props) {
       <tspan className={styles.subtitle}> · {count === 1 ? '1 anomalous point' : `${count} anomalous points`}</tspan>
     </text>
   );
-  if (!radiography) {
+  if (!radiography || !drawing) {
     return (
       <svg width={width} height={height} data-testid="syrroca-radiography-plot">
         {title}
@@ -100,8 +111,8 @@ export function RadiographyPlot(props: Props) {
           </clipPath>
           <rect width={innerWidth} height={innerHeight} fill={palette.background} />
           <g clipPath={`url(#${clipId})`}>
-            {radiography.contours.map((c, i) => (
-              <path key={i} d={contourPath(c.coordinates)} fill={palette.fills[i]} data-level={i} />
+            {drawing.paths.map((d, i) => (
+              <path key={i} d={d} fill={palette.fills[i]} data-level={i} />
             ))}
             {options.showPoints &&
               Array.from(radiography.px, (px, i) => (
@@ -141,7 +152,7 @@ export function RadiographyPlot(props: Props) {
             )}
           </g>
           <rect width={innerWidth} height={innerHeight} fill="none" stroke={theme.colors.border.medium} />
-          {axisTicks(x, xScale, innerWidth).map((v) => (
+          {drawing.xTicks.map((v) => (
             <g key={v} transform={`translate(${x(v)},${innerHeight})`}>
               <line y2={5} stroke={theme.colors.border.strong} />
               <text y={17} textAnchor="middle" className={styles.tick}>
@@ -149,7 +160,7 @@ export function RadiographyPlot(props: Props) {
               </text>
             </g>
           ))}
-          {axisTicks(y, 'linear', innerHeight).map((v) => (
+          {drawing.yTicks.map((v) => (
             <g key={v} transform={`translate(0,${y(v)})`}>
               <line x2={-5} stroke={theme.colors.border.strong} />
               <text x={-8} dy="0.32em" textAnchor="end" className={styles.tick}>
