@@ -220,6 +220,13 @@ interface Candidate {
   settle: number;
 }
 
+/** A candidate that could not be built, with the reason shown in the selection table. */
+interface Unavailable {
+  family: ForecastFamily;
+  label: string;
+  error: string;
+}
+
 interface Walk {
   /** Scaled predictions per target, NaN before the first window's end. */
   predictions: Float64Array[];
@@ -262,8 +269,8 @@ function arimaCandidates(
   structure: Structure,
   w: number,
   r: Resolved
-): Array<Candidate | { family: ForecastFamily; label: string; error: string }> {
-  const out: Array<Candidate | { family: ForecastFamily; label: string; error: string }> = [];
+): Array<Candidate | Unavailable> {
+  const out: Array<Candidate | Unavailable> = [];
   const wantArima = r.model === 'auto' || r.model === 'arima';
   const wantSarima = r.model === 'auto' || r.model === 'sarima';
   const make = (first: ArimaModel): Candidate => ({
@@ -317,12 +324,7 @@ function arimaCandidates(
   return out;
 }
 
-function varmaCandidate(
-  xs: Float64Array[],
-  d: number[],
-  w: number,
-  r: Resolved
-): Candidate | { family: ForecastFamily; label: string; error: string } {
+function varmaCandidate(xs: Float64Array[], d: number[], w: number, r: Resolved): Candidate | Unavailable {
   const window = xs.map((x) => x.subarray(0, w));
   let best: VarmaModel | null = null;
   let firstError: unknown = null;
@@ -476,13 +478,11 @@ function run(input: SeriesSet | FeatureMatrix, options: DetectOptions): Forecast
   let searched = 0;
   for (const w of r.windows) {
     const step = r.step ?? w;
-    const candidates: Array<Array<Candidate | { family: ForecastFamily; label: string; error: string }>> = scaled.map(
-      (x, i) => {
-        const list = r.model === 'varma' ? [] : arimaCandidates(x, i, structures[i], w, r);
-        options.onProgress?.(++searched, r.windows.length * kept.length);
-        return list;
-      }
-    );
+    const candidates: Array<Array<Candidate | Unavailable>> = scaled.map((x, i) => {
+      const list = r.model === 'varma' ? [] : arimaCandidates(x, i, structures[i], w, r);
+      options.onProgress?.(++searched, r.windows.length * kept.length);
+      return list;
+    });
     if ((r.model === 'auto' || r.model === 'varma') && kept.length >= 2) {
       const varma =
         kept.length > MAX_VARMA_FEATURES
