@@ -205,11 +205,10 @@ export function register(program: Command): void {
         .choices(['auto', 'arima', 'sarima', 'varma'])
         .default('auto')
     )
-    .option(
-      '--window <points>',
-      'window sizes w, comma-separated: each model is fitted on the last w points',
-      windowList,
-      [60, 360]
+    .addOption(
+      new Option('--window <points>', 'window sizes w, comma-separated: each model is fitted on the last w points')
+        .argParser(windowList)
+        .default([60, 360], '60,360')
     )
     .option(
       '--train <points>',
@@ -243,7 +242,7 @@ export function register(program: Command): void {
     .option('--merge-gap <points>', 'normal points an episode may contain before a new one starts', nonNegativeInt, 2)
     .option(
       '--max-correlation <r>',
-      'drop the later of two features correlated at |r| >= r in training (above 1: keep all)',
+      'drop the later of two features whose changes correlate at |r| >= r in training (above 1: keep all)',
       correlation,
       0.95
     )
