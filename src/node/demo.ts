@@ -61,6 +61,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const trained = await trainGroups(tf, nominal.matrix, {
     catalog: DEFAULT_CATALOG,
     exclude: /^sipp_/,
+    groups: GROUPS,
     window: 10,
     stride,
     epochs: o.quick ? 6 : 20,
@@ -82,7 +83,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     // Each degraded run: two nominal hours, the one-hour fault, then two hours to see the recovery.
     runs.push({
       scenario,
-      sim: simulate({ scenario, start: evalStart + 10 * HOUR, hours: 5, stepSeconds: STEP, seed: o.seed + 2, faultStartHours: 2 }),
+      sim: simulate({ scenario, start: evalStart + 10 * HOUR, hours: 5, stepSeconds: STEP, seed: o.seed + 2, faultStartHours: 2, faultHours: 1 }),
     });
   }
 
