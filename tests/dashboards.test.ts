@@ -9,6 +9,7 @@ import { defaultDashboard } from '@grafana/schema';
 
 import { parseSeriesName } from '../src/core/features';
 import type { QueryType } from '../src/datasource/types';
+import { createExporterMetrics } from '../src/node/serve/metrics';
 import { normalizeOptions } from '../src/panel/migrations';
 import { createSimulator } from '../src/sim';
 import {
@@ -72,16 +73,6 @@ const QUERY_TYPES: Record<QueryType, true> = {
   radiography: true,
 };
 
-/** Series of `syrroca serve` (DESIGN.md, "Exporter series") and the labels each carries. */
-const EXPORTER_SERIES: Record<string, string[]> = {
-  syrroca_reconstruction_error: ['group', 'model'],
-  syrroca_threshold: ['group', 'model'],
-  syrroca_anomalous: ['group', 'model'],
-  syrroca_feature_share: ['group', 'model', 'feature'],
-  syrroca_last_success_timestamp_seconds: [],
-  syrroca_up: [],
-};
-
 /** Labels Prometheus adds to every scraped series. */
 const TARGET_LABELS = ['job', 'instance'];
 
@@ -89,29 +80,41 @@ const datasources = provisionedDataSources();
 const dashboards = provisionedDashboards();
 const byUid = new Map(dashboards.map(({ dashboard }) => [dashboard.uid, dashboard]));
 
-/** Metric -> label names, over every series Prometheus can hold in the compose stack. */
-const knownSeries: Map<string, Set<string>> = (() => {
-  const series = new Map<string, Set<string>>();
-  const add = (metric: string, labels: string[]) => {
-    const set = series.get(metric) ?? new Set(TARGET_LABELS);
-    labels.forEach((l) => set.add(l));
-    series.set(metric, set);
-  };
+/** Metric -> label names, over every series Prometheus holds in the compose stack. */
+const knownSeries = new Map<string, Set<string>>();
+
+function addSeries(metric: string, labels: string[]): void {
+  const set = knownSeries.get(metric) ?? new Set(TARGET_LABELS);
+  labels.forEach((l) => set.add(l));
+  knownSeries.set(metric, set);
+}
+
+beforeAll(async () => {
+  // The simulated vIMS (cAdvisor, node-exporter, SIPp KPIs).
   for (const name of createSimulator({ seed: 1 }).features) {
     const { metric, labels } = parseSeriesName(name);
-    add(metric, Object.keys(labels));
+    addSeries(metric, Object.keys(labels));
   }
-  for (const [metric, labels] of Object.entries(EXPORTER_SERIES)) {
-    add(metric, labels);
+  // The exporter, as it exposes itself after one scoring step.
+  const exporter = createExporterMetrics({ topK: 5 });
+  exporter.publish(
+    'vims',
+    [{ t: 0, group: 'cpu', mse: 0.2, threshold: 0.1, anomalous: true, features: [{ name: 'f', p: 1 }] }],
+    true
+  );
+  exporter.observeDuration(0.1);
+  for (const line of (await exporter.registry.metrics()).split('\n').filter((l) => l && !l.startsWith('#'))) {
+    const { metric, labels } = parseSeriesName(line.slice(0, line.lastIndexOf(' ')));
+    addSeries(metric, Object.keys(labels));
   }
+  // The recording rules.
   const rules = readYaml<{ groups: Array<{ rules: Array<{ record?: string }> }> }>('prometheus/rules/syrroca.yml');
   for (const rule of rules.groups.flatMap((g) => g.rules)) {
     if (rule.record) {
-      add(rule.record, []);
+      addSeries(rule.record, []);
     }
   }
-  return series;
-})();
+});
 
 /** `$name`, `${name}`, `${name:format}` and `[[name]]`, without Grafana's global `__` variables. */
 function variableRefs(text: string): string[] {
