@@ -59,8 +59,15 @@ function hostPath(service: Service, containerPath: string): string | undefined {
   return join(ROOT, mount.source, posix.relative(mount.target, containerPath));
 }
 
-const args = (service: Service) =>
-  [service.entrypoint ?? [], service.command ?? []].flatMap((a) => (Array.isArray(a) ? a : a.split(/\s+/)));
+const words = (command: string | string[]) => (Array.isArray(command) ? command : command.split(/\s+/));
+
+/** The service's command line, and the words of the script it runs with `sh <script>`. */
+function args(service: Service): string[] {
+  const line = [...words(service.entrypoint ?? []), ...words(service.command ?? [])];
+  const script = line[0] === 'sh' && line[1] ? hostPath(service, line[1]) : undefined;
+  const text = script && existsSync(script) ? readFileSync(script, 'utf8').replace(/^\s*#.*$/gm, '') : '';
+  return [...line, ...text.split(/[\s"'()$]+/).filter(Boolean)];
+}
 
 /** Paths a service's command names: absolute, or relative to its working directory, flags' values included. */
 function pathsIn(service: Service): string[] {
