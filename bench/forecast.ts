@@ -7,9 +7,9 @@
  *   ours and statsmodels (`results.apply`); the `arima` package cannot do it (it forecasts only from the
  *   end of the series it was fitted on);
  * - the whole detector on a 30-day series at a 30 s step (86,400 points) with a 1-day window: seconds.
- * Each figure is the median of `runs` runs of at least `seconds` seconds, with min and max.
- *
- * `npx tsx bench/forecast.ts [runs] [seconds]` prints the table; `benchForecast()` returns the figures.
+ * Figures are measured as the other entries of `npm run bench` (measure.ts): `runs` runs of at least
+ * `seconds` seconds each; our rows note their ratio to statsmodels. Add `benchForecast` to the runner's
+ * entries; `npx tsx bench/forecast.ts [runs] [seconds]` measures it alone.
  */
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -18,18 +18,7 @@ import { join } from 'node:path';
 import { arimaOneStep, fitArima, fitVarma, forecastFeatures, type ArimaOrder } from '../src/core/forecast';
 import { simulateArima, simulateVarma } from '../src/core/forecast/simulate';
 import { randomStream } from '../src/sim/random';
-
-export interface ForecastBenchResult {
-  name: string;
-  impl: 'syrroca' | 'statsmodels' | 'arima-npm';
-  unit: string;
-  median: number;
-  min: number;
-  max: number;
-  /** Ours / statsmodels (a rate: above 1 is faster), on our rows. */
-  ratio?: number;
-  note?: string;
-}
+import { type BenchOptions, type BenchResult, median, rate } from './measure';
 
 interface Case {
   name: string;
@@ -39,29 +28,6 @@ interface Case {
   order: number[];
   seasonalOrder: number[];
   split?: number;
-}
-
-function stats(samples: number[]): { median: number; min: number; max: number } {
-  const s = [...samples].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return { median: s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2, min: s[0], max: s[s.length - 1] };
-}
-
-function rate(step: () => unknown, per: number, runs: number, seconds: number): number[] {
-  step();
-  const samples: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    let n = 0;
-    const t0 = performance.now();
-    let elapsed = 0;
-    do {
-      step();
-      n++;
-      elapsed = (performance.now() - t0) / 1000;
-    } while (elapsed < seconds);
-    samples.push((n * per) / elapsed);
-  }
-  return samples;
 }
 
 const orderOf = (c: Case): ArimaOrder => {
@@ -122,26 +88,28 @@ function cases(): Case[] {
   ];
 }
 
-function ours(c: Case, runs: number, seconds: number): ForecastBenchResult {
+const PREFIX = 'forecast ';
+
+async function ours(c: Case, options: BenchOptions): Promise<BenchResult> {
   let samples: number[];
   let unit = 'fits/s';
   if (c.kind === 'arima-fit') {
     const y = Float64Array.from(c.y!);
-    samples = rate(() => fitArima(y, orderOf(c)), 1, runs, seconds);
+    samples = await rate(() => fitArima(y, orderOf(c)), 1, options);
   } else if (c.kind === 'var-fit') {
     const columns = c.columns!.map((col) => Float64Array.from(col));
-    samples = rate(() => fitVarma(columns, { p: c.order[0], q: 0 }), 1, runs, seconds);
+    samples = await rate(() => fitVarma(columns, { p: c.order[0], q: 0 }), 1, options);
   } else {
     const y = Float64Array.from(c.y!);
     const model = fitArima(y.subarray(0, c.split), orderOf(c));
     unit = 'points/s';
-    samples = rate(() => arimaOneStep(model, y, 0, c.split!, y.length), y.length - c.split!, runs, seconds);
+    samples = await rate(() => arimaOneStep(model, y, 0, c.split!, y.length), y.length - c.split!, options);
   }
-  return { name: c.name, impl: 'syrroca', unit, ...stats(samples) };
+  return { name: PREFIX + c.name, impl: 'syrroca', unit, samples };
 }
 
 /** The npm `arima` package (synchronous wasm build), where it applies: fitting ARIMA / SARIMA. */
-function arimaPackage(c: Case, runs: number, seconds: number): ForecastBenchResult | null {
+async function arimaPackage(c: Case, options: BenchOptions): Promise<BenchResult | null> {
   if (c.kind !== 'arima-fit') {
     return null;
   }
@@ -149,14 +117,16 @@ function arimaPackage(c: Case, runs: number, seconds: number): ForecastBenchResu
   const [p, d, q] = c.order;
   const [P, D, Q, s] = c.seasonalOrder;
   const fit = () => new ARIMA({ p, d, q, P, D, Q, s, verbose: false }).train(c.y!).destroy();
-  return { name: c.name, impl: 'arima-npm', unit: 'fits/s', ...stats(rate(fit, 1, runs, seconds)) };
+  return {
+    name: PREFIX + c.name,
+    impl: 'arima-npm',
+    unit: 'fits/s',
+    samples: await rate(fit, 1, options),
+    note: 'arima 0.2.8 (ctsa in wasm, CSS-ML): fits only; it cannot predict new data without refitting',
+  };
 }
 
-function statsmodels(
-  all: Case[],
-  runs: number,
-  seconds: number
-): Promise<{ results: ForecastBenchResult[]; note: string }> {
+function statsmodels(all: Case[], options: BenchOptions): Promise<{ results: BenchResult[]; note?: string }> {
   const script = join(__dirname, 'forecast_statsmodels.py');
   return new Promise((done) => {
     // One BLAS thread: ours is single-threaded, and on a shared machine OpenBLAS threads only contend.
@@ -176,17 +146,23 @@ function statsmodels(
         statsmodels: string;
         results: Array<{ name: string; unit: string; samples: number[] }>;
       };
+      const note = `statsmodels ${parsed.statsmodels} (Debian's python3-statsmodels, one BLAS thread), same series and orders`;
       done({
-        results: parsed.results.map((r) => ({ name: r.name, impl: 'statsmodels', unit: r.unit, ...stats(r.samples) })),
-        note: `statsmodels ${parsed.statsmodels} (Debian's python3-statsmodels, one BLAS thread), same series and orders`,
+        results: parsed.results.map((r) => ({
+          name: PREFIX + r.name,
+          impl: 'statsmodels',
+          unit: r.unit,
+          samples: r.samples,
+          note,
+        })),
       });
     });
-    child.stdin?.end(JSON.stringify({ runs, seconds, cases: all }));
+    child.stdin?.end(JSON.stringify({ runs: options.runs, seconds: options.seconds, cases: all }));
   });
 }
 
 /** The detector end to end: 30 days at a 30 s step, a 1-day window, two days of training. */
-function thirtyDays(runs: number): ForecastBenchResult {
+function thirtyDays(runs: number): BenchResult {
   const n = 30 * 2880;
   const noise = simulateArima(n, { ar: [0.9], sigma: 5 }, randomStream(7, 'bench'));
   const values = noise.map((v, i) => 100 + v + 20 * Math.sin((2 * Math.PI * i) / 2880));
@@ -197,54 +173,46 @@ function thirtyDays(runs: number): ForecastBenchResult {
     forecastFeatures({ timestamps, features: ['x'], columns: [values] }, { train: 5760, windows: [2880] });
     samples.push((performance.now() - t0) / 1000);
   }
-  return { name: 'detect 30 days @30 s, w = 1 day', impl: 'syrroca', unit: 's', ...stats(samples) };
+  return { name: `${PREFIX}detect 30 days @30 s, w = 1 day`, impl: 'syrroca', unit: 's', samples };
 }
 
-export async function benchForecast(options: { runs?: number; seconds?: number } = {}): Promise<ForecastBenchResult[]> {
-  const runs = options.runs ?? 5;
-  const seconds = options.seconds ?? 1;
+/** A bench entry (measure.ts's BenchEntry): ours, statsmodels' and the `arima` package's figures. */
+export async function benchForecast(options: BenchOptions): Promise<BenchResult[]> {
   const all = cases();
-  const peer = await statsmodels(all, runs, seconds);
-  const results: ForecastBenchResult[] = [];
+  const peer = await statsmodels(all, options);
+  const results: BenchResult[] = [];
   for (const c of all) {
-    const mine = ours(c, runs, seconds);
-    const reference = peer.results.find((r) => r.name === c.name);
-    results.push({ ...mine, ratio: reference ? mine.median / reference.median : undefined });
+    const mine = await ours(c, options);
+    const reference = peer.results.find((r) => r.name === mine.name);
+    if (reference) {
+      const ratio = median(mine.samples!) / median(reference.samples!);
+      mine.note = `${ratio.toFixed(2)}x statsmodels' rate`;
+    } else if (peer.note) {
+      mine.note = peer.note;
+    }
+    results.push(mine);
     if (reference) {
       results.push(reference);
     }
-    const wasm = arimaPackage(c, runs, seconds);
+    const wasm = await arimaPackage(c, options);
     if (wasm) {
       results.push(wasm);
     }
   }
-  results.push({ ...thirtyDays(Math.min(runs, 3)), note: peer.note });
+  results.push(thirtyDays(Math.min(options.runs, 3)));
   return results;
 }
 
 if (require.main === module) {
   const [runs, seconds] = process.argv.slice(2).map(Number);
-  benchForecast({ runs: runs || undefined, seconds: seconds || undefined }).then((results) => {
-    const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));
-    const rows = [['name', 'impl', 'unit', 'median', 'min', 'max', '/ statsmodels']];
+  benchForecast({ runs: runs || 5, seconds: seconds || 1 }).then((results) => {
     for (const r of results) {
-      rows.push([
-        r.name,
-        r.impl,
-        r.unit,
-        fmt(r.median),
-        fmt(r.min),
-        fmt(r.max),
-        r.ratio ? `${r.ratio.toFixed(2)}x` : '',
-      ]);
+      const s = [...r.samples!].sort((a, b) => a - b);
+      const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));
+      process.stdout.write(
+        `${r.name.padEnd(48)} ${r.impl.padEnd(12)} ${r.unit.padEnd(9)} median ${fmt(median(s))} ` +
+          `(${fmt(s[0])}-${fmt(s[s.length - 1])})${r.note && r.impl === 'syrroca' ? `  ${r.note}` : ''}\n`
+      );
     }
-    const width = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-    process.stdout.write(
-      rows
-        .map((row) => row.map((cell, c) => (c < 3 ? cell.padEnd(width[c]) : cell.padStart(width[c]))).join('  '))
-        .join('\n') + '\n'
-    );
-    const notes = new Set(results.map((r) => r.note).filter(Boolean));
-    notes.forEach((n) => process.stdout.write(`${n}\n`));
   });
 }

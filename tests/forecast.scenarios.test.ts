@@ -1,8 +1,9 @@
 /**
  * The forecasting detectors on the simulator's degraded scenarios (seed 004's experiment): a day of
- * nominal traffic to train on, then the fault at 06:00 of the second day. The detectors must raise
- * an episode at the fault's onset on the series the fault acts on, and not at that moment in the
- * nominal run with the same seed (scenarios are paired: they differ only where the fault acts).
+ * nominal traffic to train on, then the fault at 10:00 of the second day (the simulator's default hour
+ * for the CPU stress). The detectors must raise an episode at the fault's onset on the series the fault
+ * acts on, and not at that moment in the nominal run with the same seed (scenarios are paired: they
+ * differ only where the fault acts).
  */
 import { featureKind } from '../src/core/features';
 import { forecastFeatures } from '../src/core/forecast';
@@ -11,10 +12,10 @@ import { simulate, type Scenario } from '../src/sim';
 
 const BONO_CPU = 'container_cpu_usage_seconds_total{container="bono",namespace="vims",pod="bono-0"}';
 const SUCCESSFUL_CALLS = 'sipp_successful_calls';
-const FAULT_START_HOURS = 30;
+const FAULT_START_HOURS = 34;
 
 function detect(scenario: Scenario, feature: string): { forecast: FeatureForecast; faultStart: number } {
-  const sim = simulate({ scenario, hours: 36, seed: 1, faultStartHours: FAULT_START_HOURS, faultHours: 1 });
+  const sim = simulate({ scenario, hours: 38, seed: 1, faultStartHours: FAULT_START_HOURS, faultHours: 1 });
   const j = sim.matrix.features.indexOf(feature);
   expect(j).toBeGreaterThanOrEqual(0);
   const result = forecastFeatures(

@@ -1,3 +1,4 @@
+import { randomStream } from '../sim/random';
 import { filterFeatures } from './filter';
 import type { FeatureMatrix } from './types';
 
@@ -13,6 +14,8 @@ function matrix(columns: Record<string, number[]>): FeatureMatrix {
 
 const ramp = Array.from({ length: 20 }, (_, i) => i);
 const wiggle = ramp.map((i) => Math.sin(i));
+// A series whose changes vary (a ramp's changes are all 1 and correlate with nothing).
+const drift = ramp.map((i) => 0.1 * i + Math.sin(1.3 * i));
 
 describe('filterFeatures', () => {
   it('keeps features that vary and are not redundant', () => {
@@ -46,19 +49,36 @@ describe('filterFeatures', () => {
     ]);
   });
 
-  it('drops the later of two correlated series and names the one kept', () => {
-    const r = filterFeatures(matrix({ a: ramp, twice: ramp.map((v) => 2 * v + 1), other: wiggle }));
+  it('drops the later of two series whose changes correlate, and names the one kept', () => {
+    const r = filterFeatures(matrix({ a: drift, twice: drift.map((v) => 2 * v + 1), other: wiggle }));
     expect(r.kept).toEqual([0, 2]);
-    expect(r.dropped).toEqual([{ name: 'twice', reason: 'correlated: r = 1.000 with a (|r| >= 0.95), which is kept' }]);
+    expect(r.dropped).toEqual([
+      {
+        name: 'twice',
+        reason: 'correlated: its changes correlate with those of a at r = 1.000 (|r| >= 0.95), which is kept',
+      },
+    ]);
   });
 
   it('counts an anti-correlation as a correlation', () => {
-    const r = filterFeatures(matrix({ a: ramp, mirror: ramp.map((v) => -v) }));
-    expect(r.dropped[0].reason).toMatch(/^correlated: r = -1\.000 with a/);
+    const r = filterFeatures(matrix({ a: drift, mirror: drift.map((v) => -v) }));
+    expect(r.dropped[0].reason).toMatch(/at r = -1\.000/);
+  });
+
+  it('keeps two series that share a cycle but not their noise (their levels correlate, their changes do not)', () => {
+    const n = 2000;
+    const random = randomStream(1, 'filter');
+    const day = Array.from({ length: n }, (_, i) => 100 * Math.sin((2 * Math.PI * i) / 500));
+    const cpu = day.map((v) => v + 5 * random.normal());
+    const calls = day.map((v) => 3 * v + 15 * random.normal());
+    expect(filterFeatures(matrix({ cpu, calls })).kept).toEqual([0, 1]);
+    expect(filterFeatures(matrix({ cpu, calls }), { correlationOf: 'levels' }).dropped[0].reason).toMatch(
+      /^correlated: r = 0\.99\d with cpu/
+    );
   });
 
   it('keeps correlated pairs when maxCorrelation is above 1', () => {
-    expect(filterFeatures(matrix({ a: ramp, twice: ramp.map((v) => 2 * v) }), { maxCorrelation: 1.1 }).kept).toEqual([
+    expect(filterFeatures(matrix({ a: drift, twice: drift.map((v) => 2 * v) }), { maxCorrelation: 1.1 }).kept).toEqual([
       0, 1,
     ]);
   });
@@ -70,7 +90,7 @@ describe('filterFeatures', () => {
   });
 
   it('correlates over the rows both series observed', () => {
-    const holes = ramp.map((v, i) => (i === 3 ? NaN : 3 * v));
-    expect(filterFeatures(matrix({ a: ramp, holes })).dropped[0].reason).toMatch(/^correlated: r = 1\.000/);
+    const holes = drift.map((v, i) => (i === 3 ? NaN : 3 * v));
+    expect(filterFeatures(matrix({ a: drift, holes })).dropped[0].reason).toMatch(/at r = 1\.000/);
   });
 });

@@ -13,7 +13,11 @@
  *    a model nothing to learn "normal" from: any change at all would be "abnormal", including the noise
  *    of the exporter;
  * 4. has a Pearson correlation |r| >= `maxCorrelation` (default 0.95) with a feature kept before it in
- *    the input order: `correlated` (the earlier one stays, so order the input by preference).
+ *    the input order: `correlated` (the earlier one stays, so order the input by preference). By default
+ *    the correlation is that of the step-to-step changes: series driven by the same daily traffic all
+ *    correlate in level (r = 0.99 between the P-CSCF's CPU and the successful calls in the simulator)
+ *    while each still carries its own information (their changes: r = 0.69); a series that is a linear
+ *    function of another correlates at 1 either way. `correlationOf: 'levels'` compares the values.
  */
 import { pearson } from './stats';
 import type { FeatureMatrix } from './types';
@@ -27,6 +31,8 @@ export interface FilterOptions {
   minRelativeSpread?: number;
   /** |r| at or above which the later of two features is dropped (default 0.95; above 1 keeps every pair). */
   maxCorrelation?: number;
+  /** What is correlated: step-to-step changes (default) or the values themselves. */
+  correlationOf?: 'changes' | 'levels';
 }
 
 export interface FilterResult {
@@ -64,17 +70,29 @@ function moments(column: Float64Array, from: number, to: number): Moments {
   return { observed, mean, sd: observed > 1 ? Math.sqrt(m2 / (observed - 1)) : 0, min, max };
 }
 
-/** Pearson correlation over the rows [from, to) where both are observed (0 when either is flat there). */
-function correlation(x: Float64Array, y: Float64Array, from: number, to: number): number {
+/** The training rows of a column as the correlation sees them: values, or changes from the previous row. */
+function correlated(column: Float64Array, from: number, to: number, of: 'changes' | 'levels'): Float64Array {
+  if (of === 'levels') {
+    return column.subarray(from, to);
+  }
+  const out = new Float64Array(Math.max(0, to - from - 1));
+  for (let i = from + 1; i < to; i++) {
+    out[i - from - 1] = column[i] - column[i - 1];
+  }
+  return out;
+}
+
+/** Pearson correlation over the positions where both are observed (0 when either is flat there). */
+function correlation(x: Float64Array, y: Float64Array): number {
   let complete = true;
-  for (let i = from; i < to && complete; i++) {
+  for (let i = 0; i < x.length && complete; i++) {
     complete = !Number.isNaN(x[i]) && !Number.isNaN(y[i]);
   }
-  let a: ArrayLike<number> = x.subarray(from, to);
-  let b: ArrayLike<number> = y.subarray(from, to);
+  let a: ArrayLike<number> = x;
+  let b: ArrayLike<number> = y;
   if (!complete) {
     const both: number[] = [];
-    for (let i = from; i < to; i++) {
+    for (let i = 0; i < x.length; i++) {
       if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) {
         both.push(i);
       }
@@ -95,7 +113,9 @@ export function filterFeatures(matrix: FeatureMatrix, options: FilterOptions = {
   const minObserved = options.minObserved ?? 10;
   const minRelativeSpread = options.minRelativeSpread ?? 1e-6;
   const maxCorrelation = options.maxCorrelation ?? 0.95;
+  const of = options.correlationOf ?? 'changes';
   const kept: number[] = [];
+  const keptSeries: Float64Array[] = [];
   const dropped: Array<{ name: string; reason: string }> = [];
   matrix.columns.forEach((column, j) => {
     const name = matrix.features[j];
@@ -118,16 +138,22 @@ export function filterFeatures(matrix: FeatureMatrix, options: FilterOptions = {
       });
       return;
     }
-    for (const i of kept) {
-      const r = correlation(matrix.columns[i], column, from, to);
+    const series = correlated(column, from, to, of);
+    for (let k = 0; k < kept.length; k++) {
+      const r = correlation(keptSeries[k], series);
       if (Math.abs(r) >= maxCorrelation) {
+        const other = matrix.features[kept[k]];
         dropped.push({
           name,
-          reason: `correlated: r = ${r.toFixed(3)} with ${matrix.features[i]} (|r| >= ${maxCorrelation}), which is kept`,
+          reason:
+            of === 'changes'
+              ? `correlated: its changes correlate with those of ${other} at r = ${r.toFixed(3)} (|r| >= ${maxCorrelation}), which is kept`
+              : `correlated: r = ${r.toFixed(3)} with ${other} (|r| >= ${maxCorrelation}), which is kept`,
         });
         return;
       }
     }
+    keptSeries.push(series);
     kept.push(j);
   });
   return { kept, dropped };

@@ -18,7 +18,7 @@ const HEIGHT = 260;
 const LEVELS = 8;
 
 export function radiographyFigure(input: RadiographyFigureInput): string {
-  const m = { ...MARGINS, right: 40 };
+  const m = { ...MARGINS, right: 56 };
   const plotW = WIDTH - m.left - m.right;
   const plotH = HEIGHT - m.top - m.bottom;
   const header = `<figcaption><b>${escapeXml(input.group)}</b>: ${input.mse.length} anomalous points</figcaption>`;
@@ -41,7 +41,9 @@ export function radiographyFigure(input: RadiographyFigureInput): string {
   const contours = r.contours
     .map((c, i) => `<path d="${contourPath(c.coordinates)}" fill="${grays[i]}" stroke="none"/>`)
     .join('');
-  const xTicks = r.x.ticks(4).map((v) => ({ at: r.x(v), label: formatNumber(v) }));
+  // A log axis over less than a decade gets many ticks from d3: keep at most four, evenly.
+  const all = r.x.ticks(4);
+  const xTicks = all.filter((_, i) => i % Math.ceil(all.length / 4) === 0).map((v) => ({ at: r.x(v), label: formatNumber(v) }));
   const yTicks = r.y.ticks(5).map((v) => ({ at: r.y(v), label: formatNumber(v) }));
   const threshold =
     input.threshold !== undefined && input.threshold >= r.xDomain[0] && input.threshold <= r.xDomain[1]
@@ -55,6 +57,6 @@ export function radiographyFigure(input: RadiographyFigureInput): string {
     `<svg width="${WIDTH}" height="${HEIGHT}" role="img"><g transform="translate(${m.left},${m.top})">` +
     `<rect width="${plotW}" height="${plotH}" fill="#fff"/>${contours}${threshold}` +
     axes(WIDTH, HEIGHT, { ticks: xTicks, title: `MSE ${input.group} (log)` }, { ticks: yTicks, title: input.kpiTitle }, m) +
-    `${legend}<text x="${plotW + 8}" y="-6">density</text></g></svg>`;
+    `${legend}<text x="${plotW + 4}" y="-6">density</text></g></svg>`;
   return `<figure class="radiography">${header}${svg}</figure>`;
 }

@@ -55,6 +55,18 @@ describe('option checks', () => {
     );
   });
 
+  it('refuses VARMA on more series than it can fit jointly', () => {
+    const columns = Array.from({ length: 11 }, (_, k) =>
+      simulateArima(600, { ar: [0.5] }, randomStream(40 + k, 'forecast'))
+    );
+    expect(() =>
+      forecastFeatures(
+        { timestamps: times(600), features: columns.map((_, k) => `f${k}`), columns },
+        { ...base, model: 'varma' }
+      )
+    ).toThrow(/VARMA is fitted on at most 10 series .* 11 remain after filtering: select features/);
+  });
+
   it('refuses VARMA on one series', () => {
     rejects({ model: 'varma' }, /VARMA models two or more series jointly/);
   });

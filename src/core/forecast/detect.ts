@@ -46,6 +46,8 @@ import { fitVarma, varmaOneStep } from './varma';
 export const MIN_HELD_BACK = 10;
 /** Shortest window any model is fitted on. */
 export const MIN_WINDOW = 10;
+/** Most series a VARMA models jointly (seed 004 used four). */
+export const MAX_VARMA_FEATURES = 10;
 
 export interface DetectOptions extends ForecastOptions {
   /** Sampling step in seconds (default: the median spacing of the timestamps). */
@@ -55,6 +57,8 @@ export interface DetectOptions extends ForecastOptions {
    * dropped (there is nothing to fit); `maxCorrelation` above 1 keeps correlated pairs.
    */
   filter?: Omit<FilterOptions, 'rows'>;
+  /** Called after each (window, feature) model search: a long run can show progress. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Series on one time axis: a FeatureMatrix, or raw columns whose timestamps may be unsorted, repeated or irregular. */
@@ -216,6 +220,13 @@ interface Candidate {
   settle: number;
 }
 
+/** A candidate that could not be built, with the reason shown in the selection table. */
+interface Unavailable {
+  family: ForecastFamily;
+  label: string;
+  error: string;
+}
+
 interface Walk {
   /** Scaled predictions per target, NaN before the first window's end. */
   predictions: Float64Array[];
@@ -258,8 +269,8 @@ function arimaCandidates(
   structure: Structure,
   w: number,
   r: Resolved
-): Array<Candidate | { family: ForecastFamily; label: string; error: string }> {
-  const out: Array<Candidate | { family: ForecastFamily; label: string; error: string }> = [];
+): Array<Candidate | Unavailable> {
+  const out: Array<Candidate | Unavailable> = [];
   const wantArima = r.model === 'auto' || r.model === 'arima';
   const wantSarima = r.model === 'auto' || r.model === 'sarima';
   const make = (first: ArimaModel): Candidate => ({
@@ -313,12 +324,7 @@ function arimaCandidates(
   return out;
 }
 
-function varmaCandidate(
-  xs: Float64Array[],
-  d: number[],
-  w: number,
-  r: Resolved
-): Candidate | { family: ForecastFamily; label: string; error: string } {
+function varmaCandidate(xs: Float64Array[], d: number[], w: number, r: Resolved): Candidate | Unavailable {
   const window = xs.map((x) => x.subarray(0, w));
   let best: VarmaModel | null = null;
   let firstError: unknown = null;
@@ -443,6 +449,12 @@ function run(input: SeriesSet | FeatureMatrix, options: DetectOptions): Forecast
   if (r.model === 'varma' && kept.length < 2) {
     throw badOption(`VARMA models two or more series jointly; ${kept.length} feature(s) remain after filtering`);
   }
+  const tooManyForVarma =
+    `VARMA is fitted on at most ${MAX_VARMA_FEATURES} series (its k^2 (p + q) coefficients outgrow the ` +
+    `window), ${kept.length} remain after filtering: select features`;
+  if (r.model === 'varma' && kept.length > MAX_VARMA_FEATURES) {
+    throw badOption(tooManyForVarma);
+  }
   if (typeof r.season === 'number' && (r.model === 'auto' || r.model === 'sarima')) {
     const s = r.season;
     const needed = minimumLength({ p: 0, d: 0, q: 0, P: 1, D: 0, Q: 0, s });
@@ -463,18 +475,24 @@ function run(input: SeriesSet | FeatureMatrix, options: DetectOptions): Forecast
   // Per kept feature, per window: the judged result.
   const perFeature: Judged[][] = kept.map(() => []);
   const unmodelled = new Map<number, string>();
+  let searched = 0;
   for (const w of r.windows) {
     const step = r.step ?? w;
-    const candidates: Array<Array<Candidate | { family: ForecastFamily; label: string; error: string }>> = scaled.map(
-      (x, i) => (r.model === 'varma' ? [] : arimaCandidates(x, i, structures[i], w, r))
-    );
+    const candidates: Array<Array<Candidate | Unavailable>> = scaled.map((x, i) => {
+      const list = r.model === 'varma' ? [] : arimaCandidates(x, i, structures[i], w, r);
+      options.onProgress?.(++searched, r.windows.length * kept.length);
+      return list;
+    });
     if ((r.model === 'auto' || r.model === 'varma') && kept.length >= 2) {
-      const varma = varmaCandidate(
-        scaled,
-        structures.map((s) => s.d),
-        w,
-        r
-      );
+      const varma =
+        kept.length > MAX_VARMA_FEATURES
+          ? { family: 'varma' as const, label: 'VARMA', error: tooManyForVarma }
+          : varmaCandidate(
+              scaled,
+              structures.map((s) => s.d),
+              w,
+              r
+            );
       candidates.forEach((list) => list.push(varma));
     }
     // Held-back walk over the training part: the selection scores.

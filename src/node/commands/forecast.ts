@@ -9,6 +9,7 @@ import { action } from '../action';
 import { writeFileAtomic } from '../artifacts';
 import { readText } from '../io';
 import { nonNegativeInt, positiveInt, positiveNumber, regex } from '../options';
+import { createProgress, type Progress } from '../progress';
 
 interface ForecastFlags {
   csv: string;
@@ -204,11 +205,10 @@ export function register(program: Command): void {
         .choices(['auto', 'arima', 'sarima', 'varma'])
         .default('auto')
     )
-    .option(
-      '--window <points>',
-      'window sizes w, comma-separated: each model is fitted on the last w points',
-      windowList,
-      [60, 360]
+    .addOption(
+      new Option('--window <points>', 'window sizes w, comma-separated: each model is fitted on the last w points')
+        .argParser(windowList)
+        .default([60, 360], '60,360')
     )
     .option(
       '--train <points>',
@@ -242,7 +242,7 @@ export function register(program: Command): void {
     .option('--merge-gap <points>', 'normal points an episode may contain before a new one starts', nonNegativeInt, 2)
     .option(
       '--max-correlation <r>',
-      'drop the later of two features correlated at |r| >= r in training (above 1: keep all)',
+      'drop the later of two features whose changes correlate at |r| >= r in training (above 1: keep all)',
       correlation,
       0.95
     )
@@ -281,7 +281,15 @@ export function register(program: Command): void {
           mergeGap: flags.mergeGap,
           filter: { maxCorrelation: flags.maxCorrelation },
         };
-        const result = forecastFeatures(input, options);
+        let progress: Progress | undefined;
+        const result = forecastFeatures(input, {
+          ...options,
+          onProgress: (done, total) => {
+            progress ??= createProgress('forecast models', total);
+            progress.update(done);
+          },
+        });
+        progress?.stop();
         const lines = forecastLines(result);
         await writeFileAtomic(flags.out, lines.join('\n') + (lines.length ? '\n' : ''));
         if (flags.summary) {

@@ -5,6 +5,7 @@ import type { FeatureMatrix } from '../../core/types';
 import { action } from '../action';
 import { loadScoringModels, writeFileAtomic } from '../artifacts';
 import { readWideCsv } from '../io';
+import { engineOption, type Engine } from '../engine';
 import { duration, fraction } from '../options';
 import {
   addPrometheusOptions,
@@ -24,6 +25,7 @@ interface ScoreFlags extends PrometheusFlags {
   step?: number;
   coverage: number;
   allowExtraFeatures: boolean;
+  engine: Engine;
 }
 
 /**
@@ -61,12 +63,13 @@ export function register(program: Command): void {
     .option('--step <duration>', "query step with --prometheus (default: the models' step)", duration)
     .option('--coverage <share>', 'share of the error the cover set F_t must explain', fraction, 0.9)
     .option('--allow-extra-features', 'ignore features of a group the model was not trained on', false)
+    .addOption(engineOption())
     .action(
       action('score', async (flags: ScoreFlags) => {
         const source = dataSource(flags);
         const tf = await loadTf();
         const [models, csv] = await Promise.all([
-          loadScoringModels(tf, flags.models),
+          loadScoringModels(tf, flags.models, flags.engine),
           source === 'csv' ? readWideCsv(flags.csv!) : undefined,
         ]);
         const { matrix, from } = csv

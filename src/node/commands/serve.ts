@@ -139,8 +139,11 @@ export function register(program: Command): void {
           do {
             again = false;
             try {
+              const previous = state;
               state = await load();
               log(`reloaded ${modelsDir}: scoring ${describe(state)}`);
+              // A step in flight may still be scoring with the previous models: free their workers a while later.
+              setTimeout(() => previous.models.forEach((m) => m.dispose?.()), 60_000).unref();
             } catch (err) {
               log(
                 `reload failed, still scoring the previous models: ${err instanceof Error ? err.message : String(err)}`

@@ -20,6 +20,7 @@ import {
   readQuerySet,
   type PrometheusFlags,
 } from '../prometheus';
+import { engineOption, fastFactory, type Engine } from '../engine';
 import { createProgress, type Progress } from '../progress';
 import { loadTf } from '../tf';
 
@@ -36,6 +37,8 @@ interface TrainFlags extends PrometheusFlags {
   quantile: number;
   k: number;
   patience: number;
+  stride: number;
+  engine: Engine;
 }
 
 interface TrainingData {
@@ -117,6 +120,8 @@ export function register(program: Command): void {
     )
     .option('--quantile <q>', 'quantile of the training error for the threshold', fraction, 0.99)
     .option('--k <k>', 'k of mean + k sigma', positiveNumber, 3)
+    .option('--stride <steps>', 'steps between training windows (1 = every window)', positiveInt, 1)
+    .addOption(engineOption())
     .action(
       action('train', async (flags: TrainFlags) => {
         const source = dataSource(flags);
@@ -132,6 +137,8 @@ export function register(program: Command): void {
           catalog: data.catalog,
           exclude: flags.exclude,
           window: flags.window,
+          stride: flags.stride,
+          fast: fastFactory(flags.engine),
           epochs: flags.epochs,
           patience: flags.patience,
           seed: flags.seed,
