@@ -24,6 +24,15 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Runs the command line. A command is complete when its action resolves (serve and simulate --listen
+ * resolve at shutdown), so the process exits then, even if a worker thread was left behind.
+ */
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
+  process.exit();
+}
+
 if (require.main === module) {
-  buildProgram().parseAsync(process.argv);
+  main(process.argv);
 }

@@ -126,6 +126,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       faultSpans: faultSpans(sim),
     });
   }
+  models.forEach((m) => m.dispose?.());
   await writeFileAtomic(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   await writeFileAtomic(
     join(o.out, 'report.html'),

@@ -78,7 +78,7 @@ export function register(program: Command): void {
         const result = await scoreGroups(matrix, models, {
           coverage: flags.coverage,
           allowExtraFeatures: flags.allowExtraFeatures,
-        });
+        }).finally(() => models.forEach((m) => m.dispose?.()));
         const scores = result.scores.filter((s) => s.t >= from);
         await writeFileAtomic(flags.out, scores.map((s) => JSON.stringify(s)).join('\n') + (scores.length ? '\n' : ''));
         for (const d of result.diagnostics) {
