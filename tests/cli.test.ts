@@ -54,8 +54,8 @@ describe('syrroca train and score', () => {
     ({ scores: inProcess } = await scoreGroups(test, models));
   }, 120_000);
 
-  it('scores saved models in a fresh process exactly as the models did in memory', async () => {
-    const result = await runCli(['score', '--csv', path('test.csv'), '--models', modelsDir, '--out', path('s.jsonl')]);
+  it('scores saved models in a fresh process exactly as the models did in memory (tfjs engine)', async () => {
+    const result = await runCli(['score', '--csv', path('test.csv'), '--models', modelsDir, '--out', path('s.jsonl'), '--engine', 'tfjs']);
     expect(result.stderr).toContain('wrote');
     expect(result.code).toBe(0);
     const fromDisk = readJsonl(path('s.jsonl'));
@@ -65,6 +65,16 @@ describe('syrroca train and score', () => {
       expect(s.group).toBe(inProcess[i].group);
       expect(s.mse).toBe(inProcess[i].mse);
       expect(s.features).toEqual(inProcess[i].features);
+    });
+  }, 60_000);
+
+  it('scores with the fast kernels (the default engine) within 1e-5 relative of tfjs', async () => {
+    const result = await runCli(['score', '--csv', path('test.csv'), '--models', modelsDir, '--out', path('fast.jsonl')]);
+    expect(result.code).toBe(0);
+    const fast = readJsonl(path('fast.jsonl'));
+    expect(fast).toHaveLength(inProcess.length);
+    fast.forEach((s, i) => {
+      expect(Math.abs(s.mse - inProcess[i].mse)).toBeLessThanOrEqual(1e-5 * inProcess[i].mse);
     });
   }, 60_000);
 
