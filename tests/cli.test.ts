@@ -50,12 +50,24 @@ describe('syrroca train and score', () => {
     await writeArtifacts(tf, modelsDir, trained);
     const test = synthetic({ steps: 120, seed: 4, start: 1_800_000_000 });
     write('test.csv', formatWideCsv(test));
-    const models = trained.map(({ model, manifest }) => tfScoringModel(tf, model, { ...manifest, libraries: {}, contentHash: '' }, manifest.group));
+    const models = trained.map(({ model, manifest }) =>
+      tfScoringModel(tf, model, { ...manifest, libraries: {}, contentHash: '' }, manifest.group)
+    );
     ({ scores: inProcess } = await scoreGroups(test, models));
   }, 120_000);
 
   it('scores saved models in a fresh process exactly as the models did in memory (tfjs engine)', async () => {
-    const result = await runCli(['score', '--csv', path('test.csv'), '--models', modelsDir, '--out', path('s.jsonl'), '--engine', 'tfjs']);
+    const result = await runCli([
+      'score',
+      '--csv',
+      path('test.csv'),
+      '--models',
+      modelsDir,
+      '--out',
+      path('s.jsonl'),
+      '--engine',
+      'tfjs',
+    ]);
     expect(result.stderr).toContain('wrote');
     expect(result.code).toBe(0);
     const fromDisk = readJsonl(path('s.jsonl'));
@@ -69,7 +81,15 @@ describe('syrroca train and score', () => {
   }, 60_000);
 
   it('scores with the fast kernels (the default engine) within 1e-5 relative of tfjs', async () => {
-    const result = await runCli(['score', '--csv', path('test.csv'), '--models', modelsDir, '--out', path('fast.jsonl')]);
+    const result = await runCli([
+      'score',
+      '--csv',
+      path('test.csv'),
+      '--models',
+      modelsDir,
+      '--out',
+      path('fast.jsonl'),
+    ]);
     expect(result.code).toBe(0);
     const fast = readJsonl(path('fast.jsonl'));
     expect(fast).toHaveLength(inProcess.length);
@@ -99,7 +119,11 @@ describe('syrroca train and score', () => {
     const test = () => synthetic({ steps: 60, seed: 4, start: 1_800_000_000 });
     const without = (m: FeatureMatrix, name: string): FeatureMatrix => {
       const keep = m.features.map((f, j) => (f === name ? -1 : j)).filter((j) => j >= 0);
-      return { timestamps: m.timestamps, features: keep.map((j) => m.features[j]), columns: keep.map((j) => m.columns[j]) };
+      return {
+        timestamps: m.timestamps,
+        features: keep.map((j) => m.features[j]),
+        columns: keep.map((j) => m.columns[j]),
+      };
     };
 
     it('a missing feature', async () => {
@@ -146,11 +170,15 @@ describe('bad input to the command line', () => {
     ['duplicate timestamps', `${header}1700000000,1,2\n1700000000,1,3\n`, ['duplicate.csv:3', '1700000000']],
     ['unsorted rows', `${header}1700000030,1,2\n1700000000,1,3\n`, ['unsorted.csv:3']],
   ];
-  it.each(cases)('%s exits non-zero with one line naming the file and place', async (_name, text, fragments) => {
-    const file = write(`${fragments[0].split(':')[0]}`, text);
-    const result = await runCli(['train', '--csv', file, '--out', path('never')]);
-    expectOneLineError(result, ...fragments);
-  }, 60_000);
+  it.each(cases)(
+    '%s exits non-zero with one line naming the file and place',
+    async (_name, text, fragments) => {
+      const file = write(`${fragments[0].split(':')[0]}`, text);
+      const result = await runCli(['train', '--csv', file, '--out', path('never')]);
+      expectOneLineError(result, ...fragments);
+    },
+    60_000
+  );
 
   it('a missing models directory exits non-zero with one line naming it', async () => {
     const csv = write('ok.csv', `${header}1700000000,1,2\n`);
