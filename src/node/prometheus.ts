@@ -68,7 +68,10 @@ export function dataSource(flags: PrometheusFlags & { csv?: string }): 'csv' | '
     const misplaced = PROMETHEUS_ONLY.filter(([key]) => flags[key] !== undefined).map(([, option]) => option);
     if (misplaced.length > 0) {
       const verb = misplaced.length === 1 ? 'applies' : 'apply';
-      throw new SyrrocaError('source-options', `${misplaced.join(', ')} ${verb} only with --prometheus, not with --csv`);
+      throw new SyrrocaError(
+        'source-options',
+        `${misplaced.join(', ')} ${verb} only with --prometheus, not with --csv`
+      );
     }
     return 'csv';
   }
