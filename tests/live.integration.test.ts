@@ -152,6 +152,9 @@ describeWith(
         `127.0.0.1:${exporterPort}`,
         '--model-name',
         'vims',
+        // Generous for a 2 s step on a busy machine: a slow step comes late instead of being withdrawn.
+        '--timeout',
+        '10',
       ]);
       await exporter.waitForLog(/serving \/metrics/);
     }, 240_000);

@@ -115,7 +115,7 @@ describe('Prometheus faults', () => {
       '--listen',
       `127.0.0.1:${port}`,
       '--timeout',
-      '1.5',
+      '3',
     ]);
     await exporter.waitForLog(/serving \/metrics/);
   }, 120_000);
@@ -160,7 +160,7 @@ describe('Prometheus faults', () => {
     it('on a response slower than the timeout: syrroca_up 0 and a log line naming the query and the timeout', async () => {
       mode = 'slow';
       await exporter.waitForLog(
-        /scoring failed: Prometheus at \S+ did not answer query `.+?` within 1.35 s: narrow the range, raise the step, or raise the timeout/,
+        /scoring failed: Prometheus at \S+ did not answer query `.+?` within 2.7 s: narrow the range, raise the step, or raise the timeout/,
         20_000
       );
       expect(await metricsText()).toMatch(/^syrroca_up 0$/m);

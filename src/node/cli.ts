@@ -18,7 +18,14 @@ export function buildProgram(): Command {
     .description('Radiography of containerized telco services from their Prometheus metrics')
     .version(version)
     .showHelpAfterError('(run with --help for usage)');
-  for (const register of [registerSimulate, registerTrain, registerScore, registerForecast, registerServe, registerDemo]) {
+  for (const register of [
+    registerSimulate,
+    registerTrain,
+    registerScore,
+    registerForecast,
+    registerServe,
+    registerDemo,
+  ]) {
     register(program);
   }
   return program;

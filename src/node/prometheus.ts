@@ -25,8 +25,15 @@ export interface PrometheusFlags {
   var?: Record<string, string>;
 }
 
-/** Adds the options that read features from Prometheus; `range` adds --from and --to (not for serve). */
-export function addPrometheusOptions(command: Command, { range }: { range: boolean }): Command {
+/**
+ * Adds the options that read features from Prometheus. `range` adds --from and --to (not for
+ * serve); `trains` says where the query set comes from by default (the default set for training,
+ * the models' own for scoring).
+ */
+export function addPrometheusOptions(
+  command: Command,
+  { range, trains }: { range: boolean; trains: boolean }
+): Command {
   command.option(
     '--prometheus <url>',
     'Prometheus API root, e.g. http://prometheus:9090 (user:password@ for basic auth)'
@@ -36,12 +43,12 @@ export function addPrometheusOptions(command: Command, { range }: { range: boole
       .option('--from <time>', 'start: unix seconds, RFC 3339 or now-<duration> (with --prometheus)', (v) => time(v))
       .option('--to <time>', 'end: unix seconds, RFC 3339 or now (with --prometheus)', (v) => time(v));
   }
+  const querySetDefault = trains
+    ? 'default: cAdvisor + node-exporter, scoped to --namespace'
+    : "default: the models' own, else one derived from their feature names";
   return command
-    .option(
-      '--query-set <file>',
-      'JSON query set: per group, the PromQL queries of its features (default: cAdvisor + node-exporter)'
-    )
-    .option('--namespace <ns>', 'value of $namespace in the query set (the default set selects this namespace)')
+    .option('--query-set <file>', `JSON query set: per group, the PromQL queries of its features (${querySetDefault})`)
+    .option('--namespace <ns>', 'value of $namespace in the query set')
     .option('--var <name=value>', 'value of another query set variable (repeatable)', variable);
 }
 
@@ -68,7 +75,10 @@ export function dataSource(flags: PrometheusFlags & { csv?: string }): 'csv' | '
     const misplaced = PROMETHEUS_ONLY.filter(([key]) => flags[key] !== undefined).map(([, option]) => option);
     if (misplaced.length > 0) {
       const verb = misplaced.length === 1 ? 'applies' : 'apply';
-      throw new SyrrocaError('source-options', `${misplaced.join(', ')} ${verb} only with --prometheus, not with --csv`);
+      throw new SyrrocaError(
+        'source-options',
+        `${misplaced.join(', ')} ${verb} only with --prometheus, not with --csv`
+      );
     }
     return 'csv';
   }

@@ -57,7 +57,7 @@ export function register(program: Command): void {
     .command('score')
     .description('score data with trained models: reconstruction error, threshold and cover set per group and step')
     .option('--csv <file>', 'wide CSV to score: timestamp,<feature>,...');
-  addPrometheusOptions(command, { range: true })
+  addPrometheusOptions(command, { range: true, trains: false })
     .requiredOption('--models <dir>', 'models directory written by `syrroca train`')
     .requiredOption('--out <file>', 'JSONL output, one line per (timestamp, group)')
     .option('--step <duration>', "query step with --prometheus (default: the models' step)", duration)

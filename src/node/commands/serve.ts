@@ -4,7 +4,7 @@
  * and the model artifacts read-only under /models/. It keeps running when Prometheus fails
  * (syrroca_up 0, no stale scores), reloads the models on SIGHUP, and stops cleanly on SIGTERM.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Server } from 'http';
 import { basename, resolve } from 'path';
 
@@ -45,12 +45,13 @@ export function register(program: Command): void {
   const command = program
     .command('serve')
     .description('exporter: score live Prometheus data every step and serve the scores on /metrics for alerting');
-  addPrometheusOptions(command, { range: false })
+  addPrometheusOptions(command, { range: false, trains: false })
     .requiredOption('--models <dir>', 'models directory written by `syrroca train` (reloaded on SIGHUP)')
-    .option('--listen <host:port>', 'address to serve /metrics, /healthz and /models/ on', listenAddress, {
-      host: '127.0.0.1',
-      port: 9464,
-    })
+    .addOption(
+      new Option('--listen <host:port>', 'address to serve /metrics, /healthz and /models/ on')
+        .argParser(listenAddress)
+        .default({ host: '127.0.0.1', port: 9464 }, '127.0.0.1:9464')
+    )
     .option('--top-k <n>', 'feature shares exported per group (the largest)', positiveInt, 5)
     .option('--model-name <name>', 'value of the `model` label (default: the models directory name)')
     .option(

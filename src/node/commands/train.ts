@@ -96,7 +96,7 @@ export function register(program: Command): void {
     .command('train')
     .description('train one LSTM autoencoder per resource group on nominal data, from a CSV or from Prometheus')
     .option('--csv <file>', 'wide CSV of nominal data: timestamp,<feature>,...');
-  addPrometheusOptions(command, { range: true })
+  addPrometheusOptions(command, { range: true, trains: true })
     .requiredOption('--out <dir>', 'models directory to write (replaced atomically)')
     .option(
       '--groups <spec>',
