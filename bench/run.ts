@@ -2,7 +2,7 @@
  * `npm run bench [-- --json FILE] [--only NAMES] [--runs N] [--seconds S] [--no-peer]`: the
  * project's figures side by side with their references, measured in one run (machines differ, so
  * only ratios from one run count). Each figure is the median of several runs, with min and max.
- * Entries are small functions returning their samples (see measure.ts); add new ones to ENTRIES.
+ * Entries are small functions returning their samples (see measure.ts); add new ones in entries().
  */
 import { Command } from 'commander';
 import { writeFileSync } from 'fs';

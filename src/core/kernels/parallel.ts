@@ -182,16 +182,23 @@ export async function loadParallelModel(
     threads: clients.length,
     async reconstruct(windows, n) {
       await flush();
-      const parts = shares(n).map(([c, start, size]) => {
-        const slice = windows.slice(start * stride, (start + size) * stride);
-        return c.call({ kind: 'reconstruct', windows: slice, n: size }, [slice.buffer]);
-      });
+      // Chunks handed out as workers finish (about 4 per worker, two in flight each so a worker
+      // never waits for the next one): a worker slowed by another process on its core takes
+      // fewer chunks instead of holding the whole call back, as an equal split would.
+      const chunk = Math.max(16, Math.ceil(n / clients.length / 4 / 16) * 16);
       const out = new Float32Array(n * stride);
-      let at = 0;
-      for (const part of await Promise.all(parts)) {
-        out.set(part.out!, at);
-        at += part.out!.length;
-      }
+      let next = 0;
+      const feed = async (c: Client) => {
+        while (next < n) {
+          const start = next;
+          const size = Math.min(chunk, n - start);
+          next += size;
+          const slice = windows.slice(start * stride, (start + size) * stride);
+          const answer = await c.call({ kind: 'reconstruct', windows: slice, n: size }, [slice.buffer]);
+          out.set(answer.out!, start * stride);
+        }
+      };
+      await Promise.all(clients.flatMap((c) => [feed(c), feed(c)]));
       return out;
     },
     async trainBatch(windows, n) {
