@@ -3,7 +3,14 @@
  * panels understand (time series, state timeline, table, bar gauge cells) and that the
  * radiography panel draws. Pure: no runtime, no fetching.
  */
-import { createDataFrame, FieldType, MappingType, type DataFrame, type DataLink } from '@grafana/data';
+import {
+  createDataFrame,
+  FieldType,
+  MappingType,
+  type DataFrame,
+  type DataLink,
+  type QueryResultMeta,
+} from '@grafana/data';
 
 import { anomalousIntervals, characterize } from '../core/attribution';
 import type { GroupScore } from '../core/types';
@@ -150,4 +157,16 @@ export function radiographyFrames(
       ],
     });
   });
+}
+
+/**
+ * Notices (backend, timings, warnings), stats and machine-readable details attached to the first
+ * frame of a query, where panels show them; an empty frame carries them when there is no data.
+ */
+export function withMeta(frames: DataFrame[], meta: QueryResultMeta, refId?: string): DataFrame[] {
+  if (frames.length === 0) {
+    return [createDataFrame({ refId, fields: [], meta })];
+  }
+  const [first, ...rest] = frames;
+  return [{ ...first, meta: { ...first.meta, ...meta } }, ...rest];
 }
