@@ -37,10 +37,12 @@ export interface LoadedModels {
   verified: boolean;
 }
 
-/** Advice for a models folder that does not answer, by status. */
-function whereToLook(status: number, what: string): string {
+/** Advice for a download that failed, by status and by whether it was the index or a group's file. */
+function advice(status: number, isIndex: boolean): string {
   if (status === 404) {
-    return `${what}: check the models URL in the data source settings (the folder that holds ${INDEX_FILE}, e.g. the exporter's http://host:9464/models/)`;
+    return isIndex
+      ? `no syrroca models there: check the models URL in the data source settings (the folder that holds ${INDEX_FILE}, e.g. the exporter's http://host:9464/models/)`
+      : 'the artifact is incomplete: copy the whole folder that `syrroca train --out` wrote';
   }
   if (status === 502 || status === 504) {
     return 'Grafana could not reach the models URL from its server: check the URL and that the host is reachable from Grafana';
@@ -62,8 +64,7 @@ async function download(doFetch: typeof fetch, url: string, signal?: AbortSignal
     throw new SyrrocaError('models-unreachable', `cannot download ${url}: ${(err as Error).message}; check the network`);
   }
   if (!response.ok) {
-    const hint = url.endsWith(INDEX_FILE) ? 'no syrroca models there' : 'the artifact is incomplete';
-    throw new SyrrocaError('models-http', `${url} answered HTTP ${response.status}: ${whereToLook(response.status, hint)}`);
+    throw new SyrrocaError('models-http', `${url} answered HTTP ${response.status}: ${advice(response.status, url.endsWith(INDEX_FILE))}`);
   }
   const announced = Number(response.headers.get('Content-Length') ?? NaN);
   if (announced > MAX_FILE_BYTES) {
