@@ -3,14 +3,18 @@ import { appRoot, bundledModelsUrl, dataProxyUrl, modelsRouteUrl, wasmPath } fro
 describe('appRoot', () => {
   it('maps the data source served under its own id (Grafana 12) to the app', () => {
     expect(appRoot('public/plugins/syrroca-radiography-datasource')).toBe('public/plugins/syrroca-radiography-app/');
-    expect(appRoot('/grafana/public/plugins/syrroca-radiography-datasource/')).toBe('/grafana/public/plugins/syrroca-radiography-app/');
+    expect(appRoot('/grafana/public/plugins/syrroca-radiography-datasource/')).toBe(
+      '/grafana/public/plugins/syrroca-radiography-app/'
+    );
   });
 
   it('maps the data source served inside the app folder (older Grafana, plugin CDN) to the app folder', () => {
-    expect(appRoot('public/plugins/syrroca-radiography-app/datasource')).toBe('public/plugins/syrroca-radiography-app/');
-    expect(appRoot('https://cdn.example/syrroca-radiography-app/0.1.0/public/plugins/syrroca-radiography-app/datasource/')).toBe(
-      'https://cdn.example/syrroca-radiography-app/0.1.0/public/plugins/syrroca-radiography-app/'
+    expect(appRoot('public/plugins/syrroca-radiography-app/datasource')).toBe(
+      'public/plugins/syrroca-radiography-app/'
     );
+    expect(
+      appRoot('https://cdn.example/syrroca-radiography-app/0.1.0/public/plugins/syrroca-radiography-app/datasource/')
+    ).toBe('https://cdn.example/syrroca-radiography-app/0.1.0/public/plugins/syrroca-radiography-app/');
   });
 
   it('keeps a path that is already the app root', () => {

@@ -27,7 +27,8 @@ export const wasmPath = (root: string) => `${root}wasm/`;
 export const bundledModelsUrl = (root: string) => `${root}models/demo/`;
 
 /** The plugin route (plugin.json `routes`, path `models`) that proxies the configured models URL. */
-export const modelsRouteUrl = (datasourceUid: string) => `api/datasources/proxy/uid/${encodeURIComponent(datasourceUid)}/models/`;
+export const modelsRouteUrl = (datasourceUid: string) =>
+  `api/datasources/proxy/uid/${encodeURIComponent(datasourceUid)}/models/`;
 
 /** Grafana's data proxy of another data source (here: the Prometheus one). */
 export const dataProxyUrl = (datasourceUid: string) => `api/datasources/proxy/uid/${encodeURIComponent(datasourceUid)}`;

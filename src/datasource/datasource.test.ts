@@ -5,7 +5,14 @@
  * replaced at its boundary: the backend service (data proxy, plugin files), template variables and
  * the data source registry.
  */
-import { dateTime, type DataQueryRequest, type DataQueryResponse, type DataSourceInstanceSettings, type PluginMeta } from '@grafana/data';
+import {
+  dateTime,
+  type DataFrame,
+  type DataQueryRequest,
+  type DataQueryResponse,
+  type DataSourceInstanceSettings,
+  type PluginMeta,
+} from '@grafana/data';
 import type { BackendSrvRequest, FetchResponse } from '@grafana/runtime';
 import * as tf from '@tensorflow/tfjs';
 import { firstValueFrom, Observable, toArray } from 'rxjs';
@@ -23,13 +30,13 @@ const MODELS = `${ROOT}models/demo/`;
 const PROXY = 'api/datasources/proxy/uid/prom/';
 
 /** Gauges of the two groups as functions of time, and the KPI. */
-const SIGNALS: Record<string, (t: number) => number> = {
-  'cpu_a{namespace="ims"}': (t) => 0.5 + 0.4 * Math.sin(t / 300),
-  'cpu_b{namespace="ims"}': (t) => 0.5 + 0.4 * Math.cos(t / 500),
-  'network_a{namespace="ims"}': (t) => (t % 600) / 600,
-  'network_b{namespace="ims"}': (t) => 0.3,
-  'sum(failed{namespace="ims"})': (t) => (t / 30) % 7,
-};
+const SIGNALS = new Map<string, (t: number) => number>([
+  ['cpu_a{namespace="ims"}', (t) => 0.5 + 0.4 * Math.sin(t / 300)],
+  ['cpu_b{namespace="ims"}', (t) => 0.5 + 0.4 * Math.cos(t / 500)],
+  ['network_a{namespace="ims"}', (t) => (t % 600) / 600],
+  ['network_b{namespace="ims"}', () => 0.3],
+  ['sum(failed{namespace="ims"})', (t) => (t / 30) % 7],
+]);
 
 let grafana: {
   files: Files;
@@ -41,7 +48,9 @@ let grafana: {
 jest.mock('@grafana/runtime', () => ({
   getBackendSrv: () => ({ fetch: (request: BackendSrvRequest) => answer(request) }),
   getTemplateSrv: () => templateSrv,
-  getDataSourceSrv: () => ({ getInstanceSettings: (uid: string) => (uid === 'prom' ? { uid, name: 'Prometheus' } : undefined) }),
+  getDataSourceSrv: () => ({
+    getInstanceSettings: (uid: string) => (uid === 'prom' ? { uid, name: 'Prometheus' } : undefined),
+  }),
   isFetchError: (e: unknown) => typeof e === 'object' && e !== null && 'status' in e && 'data' in e,
 }));
 let templateSrv = fakeTemplateSrv({ namespace: 'ims', group: ['cpu', 'network'] });
@@ -58,7 +67,14 @@ function answer(request: BackendSrvRequest): Observable<FetchResponse<unknown>> 
       if (status >= 400) {
         subscriber.error({ status, statusText: '', data, config: request });
       } else {
-        subscriber.next({ status, statusText: 'OK', ok: true, data, headers: new Headers(), config: request } as FetchResponse<unknown>);
+        subscriber.next({
+          status,
+          statusText: 'OK',
+          ok: true,
+          data,
+          headers: new Headers(),
+          config: request,
+        } as FetchResponse<unknown>);
         subscriber.complete();
       }
     };
@@ -66,7 +82,9 @@ function answer(request: BackendSrvRequest): Observable<FetchResponse<unknown>> 
       if (!request.url.startsWith(PROXY)) {
         const file = grafana.files[request.url];
         const bytes = typeof file === 'string' ? new TextEncoder().encode(file) : file;
-        return file === undefined ? respond(404, 'not found') : respond(200, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+        return file === undefined
+          ? respond(404, 'not found')
+          : respond(200, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
       }
       if (grafana.prometheus === 'bad-gateway') {
         return respond(502, { message: 'Bad Gateway' });
@@ -79,14 +97,25 @@ function answer(request: BackendSrvRequest): Observable<FetchResponse<unknown>> 
         return respond(200, json({ status: 'success', data: { version: '2.42.0' } }));
       }
       const params = new URLSearchParams(String(request.data));
-      const signal = SIGNALS[params.get('query')!];
+      const signal = SIGNALS.get(params.get('query')!);
       const [start, end, step] = ['start', 'end', 'step'].map((k) => Number(params.get(k)));
       const values: Array<[number, string]> = [];
       for (let t = start; signal && t <= end; t += step) {
         values.push([t, String(signal(t))]);
       }
       const name = params.get('query')!.split('{')[0];
-      respond(200, json({ status: 'success', data: { resultType: 'matrix', result: signal ? [{ metric: name.startsWith('sum') ? {} : { __name__: name, namespace: 'ims' }, values }] : [] } }));
+      respond(
+        200,
+        json({
+          status: 'success',
+          data: {
+            resultType: 'matrix',
+            result: signal
+              ? [{ metric: name.startsWith('sum') ? {} : { __name__: name, namespace: 'ims' }, values }]
+              : [],
+          },
+        })
+      );
     }, 0);
     return () => {
       clearTimeout(timer);
@@ -126,14 +155,17 @@ function request(targets: Array<Partial<RadiographyQuery>>): DataQueryRequest<Ra
     intervalMs: 30_000,
     range: { from: dateTime(1_000_000_000), to: dateTime(LAST * 1000), raw: { from: '', to: '' } },
     scopedVars: {},
-    targets: targets.map((t, i) => ({ refId: String.fromCharCode(65 + i), queryType: 'reconstruction', ...t }) as RadiographyQuery),
+    targets: targets.map(
+      (t, i) => ({ refId: String.fromCharCode(65 + i), queryType: 'reconstruction', ...t }) as RadiographyQuery
+    ),
     timezone: 'utc',
     app: 'dashboard',
     startTime: 0,
   };
 }
 
-const run = (ds: RadiographyDataSource, r: DataQueryRequest<RadiographyQuery>) => firstValueFrom(ds.query(r) as Observable<DataQueryResponse>);
+const run = (ds: RadiographyDataSource, r: DataQueryRequest<RadiographyQuery>) =>
+  firstValueFrom(ds.query(r) as Observable<DataQueryResponse>);
 
 let files: Files;
 
@@ -161,8 +193,17 @@ describe('RadiographyDataSource', () => {
 
     // The same features, computed here on the grid the data source must read, scored by the core directly.
     const timestamps = Float64Array.from({ length: 24 }, (_, i) => FIRST - 90 + 30 * i);
-    const names = ['cpu_a{namespace="ims"}', 'cpu_b{namespace="ims"}', 'network_a{namespace="ims"}', 'network_b{namespace="ims"}'];
-    const matrix: FeatureMatrix = { timestamps, features: names, columns: names.map((n) => timestamps.map(SIGNALS[n])) };
+    const names = [
+      'cpu_a{namespace="ims"}',
+      'cpu_b{namespace="ims"}',
+      'network_a{namespace="ims"}',
+      'network_b{namespace="ims"}',
+    ];
+    const matrix: FeatureMatrix = {
+      timestamps,
+      features: names,
+      columns: names.map((n) => timestamps.map(SIGNALS.get(n)!)),
+    };
     const fetchFile = (async (url: string) => new Response(grafana.files[url])) as typeof fetch;
     const { models } = await loadModels(tf, fetchFile, MODELS);
     const { scores } = await scoreGroups(matrix, models);
@@ -175,28 +216,38 @@ describe('RadiographyDataSource', () => {
   });
 
   it('says which backend scored and how long it took', async () => {
-    const [first] = (await run(datasource(), request([{}]))).data;
+    const [first] = (await run(datasource(), request([{}]))).data as DataFrame[];
     const texts = first.meta?.notices?.map((n) => n.text) ?? [];
-    expect(texts[0]).toMatch(/^cpu, network: 21 steps of 30 s scored on plain JavaScript \(cpu\) in [\d.]+ s \(Prometheus [\d.]+ s, loading tfjs and models [\d.]+ s\)$/);
+    expect(texts[0]).toMatch(
+      /^cpu, network: 21 steps of 30 s scored on plain JavaScript \(cpu\) in [\d.]+ s \(Prometheus [\d.]+ s, loading tfjs and models [\d.]+ s\)$/
+    );
   });
 
   it('reads each model, tfjs and the data once for queries that need the same scores', async () => {
     const ds = datasource({ kpiQuery: 'sum(failed{namespace="$namespace"})' });
-    const response = await run(ds, request([{ queryType: 'reconstruction' }, { queryType: 'features' }, { queryType: 'radiography' }]));
+    const response = await run(
+      ds,
+      request([{ queryType: 'reconstruction' }, { queryType: 'features' }, { queryType: 'radiography' }])
+    );
     expect(response.errors).toBeUndefined();
     const urls = grafana.requests.map((r) => r.url);
     expect(urls.filter((u) => u.endsWith('weights.bin'))).toHaveLength(2);
     // Four feature queries for the scores, one KPI query for the radiography.
     expect(urls.filter((u) => u.endsWith('query_range'))).toHaveLength(5);
-    const kpi = response.data.find((f) => f.refId === 'C' && f.name === 'cpu')!;
-    expect(kpi.fields.find((f) => f.name === 'kpi')?.config.displayName).toBe('sum(failed{namespace="ims"})');
+    const kpi = (response.data as DataFrame[]).find((f) => f.refId === 'C' && f.name === 'cpu')!;
+    expect(kpi.fields.find((field) => field.name === 'kpi')?.config.displayName).toBe('sum(failed{namespace="ims"})');
     await run(ds, request([{ queryType: 'characterization' }]));
     expect(grafana.requests.filter((r) => r.url.endsWith('weights.bin'))).toHaveLength(2);
   });
 
   it("puts the dashboard's namespace into the query set and reads the KPI the query names", async () => {
-    await run(datasource({ namespace: 'other' }), request([{ queryType: 'radiography', kpi: 'sum(failed{namespace="$namespace"})' }]));
-    const queries = grafana.requests.filter((r) => r.url.endsWith('query_range')).map((r) => new URLSearchParams(String(r.data)).get('query'));
+    await run(
+      datasource({ namespace: 'other' }),
+      request([{ queryType: 'radiography', kpi: 'sum(failed{namespace="$namespace"})' }])
+    );
+    const queries = grafana.requests
+      .filter((r) => r.url.endsWith('query_range'))
+      .map((r) => new URLSearchParams(String(r.data)).get('query'));
     expect(queries).toEqual(expect.arrayContaining(['cpu_a{namespace="ims"}', 'sum(failed{namespace="ims"})']));
   });
 
@@ -226,7 +277,9 @@ describe('RadiographyDataSource', () => {
   it('says when the models are not where the data source looks', async () => {
     grafana.files = {};
     const response = await run(datasource(), request([{}]));
-    expect(response.errors?.[0].message).toMatch(/models\/demo\/models.json answered HTTP 404: no syrroca models there/);
+    expect(response.errors?.[0].message).toMatch(
+      /models\/demo\/models.json answered HTTP 404: no syrroca models there/
+    );
   });
 
   it('asks for a namespace when neither the dashboard nor the settings give one', async () => {

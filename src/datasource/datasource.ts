@@ -79,7 +79,10 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
   modelsUrl(): string {
     if (this.options.modelSource === 'url') {
       if (!this.options.modelsUrl) {
-        throw new SyrrocaError('models-url-missing', 'the data source reads models from a URL but none is set: set "Models URL" in its settings');
+        throw new SyrrocaError(
+          'models-url-missing',
+          'the data source reads models from a URL but none is set: set "Models URL" in its settings'
+        );
       }
       return modelsRouteUrl(this.uid);
     }
@@ -94,10 +97,17 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
   private prometheus(): PrometheusClient {
     const uid = this.options.prometheusUid;
     if (!uid) {
-      throw new SyrrocaError('prometheus-missing', 'choose the Prometheus data source that holds the metrics in this data source\'s settings');
+      throw new SyrrocaError(
+        'prometheus-missing',
+        "choose the Prometheus data source that holds the metrics in this data source's settings"
+      );
     }
     const maxPoints = this.options.maxPoints ?? DEFAULT_MAX_POINTS;
-    this.client ??= createPrometheusClient({ baseUrl: dataProxyUrl(uid), fetch: grafanaFetch(), maxSamples: 2 * maxPoints });
+    this.client ??= createPrometheusClient({
+      baseUrl: dataProxyUrl(uid),
+      fetch: grafanaFetch(),
+      maxSamples: 2 * maxPoints,
+    });
     return this.client;
   }
 
@@ -165,7 +175,11 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
     const waited = this.models === undefined;
     const [runtime, loaded] = await Promise.all([this.tfRuntime(), this.loadedModels()]);
     await reactivate(runtime);
-    const info: RunInfo = { runtime, verified: loaded.verified, loadMs: waited ? performance.now() - started : undefined };
+    const info: RunInfo = {
+      runtime,
+      verified: loaded.verified,
+      loadMs: waited ? performance.now() - started : undefined,
+    };
     const data: DataFrame[] = [];
     const errors: DataQueryError[] = [];
     for (const target of targets) {
@@ -200,7 +214,13 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
       to: request.range.to.valueOf() / 1000,
       maxPoints: this.options.maxPoints ?? DEFAULT_MAX_POINTS,
     });
-    const vars = resolveQuerySetVars(templateSrv, plan.querySet, planVariables(plan), { namespace: this.options.namespace }, scopedVars);
+    const vars = resolveQuerySetVars(
+      templateSrv,
+      plan.querySet,
+      planVariables(plan),
+      { namespace: this.options.namespace },
+      scopedVars
+    );
     const client = this.prometheus();
     const key = JSON.stringify([plan.models.map((m) => m.manifest.group), plan.start, plan.end, plan.step, vars]);
     const [outcome, kpi] = await Promise.all([
@@ -216,7 +236,12 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
         signal
       ),
       target.queryType === 'radiography'
-        ? fetchKpi(client, interpolateKpi(templateSrv, target.kpi || this.options.kpiQuery || DEFAULT_KPI_QUERY, scopedVars), plan, signal)
+        ? fetchKpi(
+            client,
+            interpolateKpi(templateSrv, target.kpi || this.options.kpiQuery || DEFAULT_KPI_QUERY, scopedVars),
+            plan,
+            signal
+          )
         : Promise.resolve(undefined),
     ]);
     return withMeta(framesOf(target, outcome, kpi), runMeta(info, plan, outcome, kpi), target.refId);

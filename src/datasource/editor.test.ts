@@ -22,7 +22,11 @@ describe('groupOptions', () => {
   });
 
   it('keeps a chosen group that the models no longer have, marked as such', () => {
-    expect(groupOptions([cpu], [], ['disk']).pop()).toEqual({ value: 'disk', label: 'disk', description: 'not among the models' });
+    expect(groupOptions([cpu], [], ['disk']).pop()).toEqual({
+      value: 'disk',
+      label: 'disk',
+      description: 'not among the models',
+    });
   });
 });
 
@@ -49,7 +53,11 @@ describe('fitHints', () => {
   });
 
   it('warns when the data changes more slowly than the models read it', () => {
-    const frame = createDataFrame({ refId: 'A', fields: [], meta: { custom: { syrroca: { dataStep: 60, step: 30 } } } });
+    const frame = createDataFrame({
+      refId: 'A',
+      fields: [],
+      meta: { custom: { syrroca: { dataStep: 60, step: 30 } } },
+    });
     expect(fitHints(panelData({ series: [frame] }), 'A')).toEqual([
       {
         severity: 'warning',

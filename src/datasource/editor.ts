@@ -15,10 +15,26 @@ export interface Option<T extends string = string> {
 }
 
 export const QUERY_TYPES: Array<Option<QueryType>> = [
-  { value: 'reconstruction', label: 'Reconstruction error', description: 'Per group: MSE, threshold and anomalous state over time' },
-  { value: 'features', label: 'Anomaly features', description: 'One row per anomalous interval and group, with the features that explain it' },
-  { value: 'characterization', label: 'Characterization', description: 'Feature sets F and their share of the threshold-crossing samples' },
-  { value: 'radiography', label: 'Radiography', description: 'Anomalous points (MSE, KPI) per group, for the radiography panel' },
+  {
+    value: 'reconstruction',
+    label: 'Reconstruction error',
+    description: 'Per group: MSE, threshold and anomalous state over time',
+  },
+  {
+    value: 'features',
+    label: 'Anomaly features',
+    description: 'One row per anomalous interval and group, with the features that explain it',
+  },
+  {
+    value: 'characterization',
+    label: 'Characterization',
+    description: 'Feature sets F and their share of the threshold-crossing samples',
+  },
+  {
+    value: 'radiography',
+    label: 'Radiography',
+    description: 'Anomalous points (MSE, KPI) per group, for the radiography panel',
+  },
 ];
 
 /** Groups of the models, then the dashboard's variables (`$group`), then any chosen value no longer offered. */
@@ -73,7 +89,7 @@ export function fitHints(data: PanelData | undefined, refId: string): Hint[] {
       hints.push({
         severity: 'error',
         text:
-          'The models\' features do not fit the data. Check the namespace (dashboard variable or data source setting) and ' +
+          "The models' features do not fit the data. Check the namespace (dashboard variable or data source setting) and " +
           'that the data is the one the models were trained on; when the data only has more series than training saw, ' +
           'enable "Allow extra features" in the data source settings; otherwise train again on this data (syrroca train).',
       });

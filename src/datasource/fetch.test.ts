@@ -28,7 +28,13 @@ function backend(answer: (request: BackendSrvRequest) => Observable<FetchRespons
 }
 
 const ok = (status: number, body: ArrayBuffer) =>
-  of({ status, statusText: 'OK', ok: true, data: body, headers: new Headers({ 'Content-Length': String(body.byteLength) }) } as FetchResponse<unknown>);
+  of({
+    status,
+    statusText: 'OK',
+    ok: true,
+    data: body,
+    headers: new Headers({ 'Content-Length': String(body.byteLength) }),
+  } as FetchResponse<unknown>);
 
 describe('grafanaFetch', () => {
   it("sends the request through Grafana's backend service as form text, without error pop-ups", async () => {
@@ -50,7 +56,9 @@ describe('grafanaFetch', () => {
   });
 
   it('turns an HTTP error into a response with its status and body, for the caller to word', async () => {
-    const { srv } = backend(() => throwError(() => ({ status: 422, statusText: 'Unprocessable', data: { error: 'parse error' } })));
+    const { srv } = backend(() =>
+      throwError(() => ({ status: 422, statusText: 'Unprocessable', data: { error: 'parse error' } }))
+    );
     const response = await grafanaFetch(srv)('x');
     expect(response.status).toBe(422);
     expect(await response.json()).toEqual({ error: 'parse error' });

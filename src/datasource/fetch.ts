@@ -82,7 +82,8 @@ export function grafanaFetch(backendSrv: BackendSrv = getBackendSrv()): typeof f
                 })
               );
             } else {
-              const message = (err as { message?: string; data?: { message?: string } })?.data?.message ?? (err as Error)?.message;
+              const message =
+                (err as { message?: string; data?: { message?: string } })?.data?.message ?? (err as Error)?.message;
               reject(new TypeError(message ? `network error: ${message}` : 'network error'));
             }
           },

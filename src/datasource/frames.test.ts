@@ -15,7 +15,10 @@ const score = (t: number, group: string, mse: number, features: Array<[string, n
 const scores: GroupScore[] = [
   score(0, 'cpu', 0.5),
   score(0, 'network', 0.2),
-  score(30, 'cpu', 2, [['a', 0.7], ['b', 0.25]]),
+  score(30, 'cpu', 2, [
+    ['a', 0.7],
+    ['b', 0.25],
+  ]),
   score(30, 'network', 0.3),
   score(60, 'cpu', 3, [['a', 0.9]]),
   score(60, 'network', 5, [['rx', 1]]),

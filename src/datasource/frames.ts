@@ -45,7 +45,10 @@ export function reconstructionFrames(scores: GroupScore[], refId?: string): Data
           type: FieldType.number,
           values: list.map((s) => s.threshold),
           labels: { group },
-          config: { displayName: `threshold ${group}`, custom: { lineStyle: { fill: 'dash', dash: [10, 10] }, lineWidth: 1 } },
+          config: {
+            displayName: `threshold ${group}`,
+            custom: { lineStyle: { fill: 'dash', dash: [10, 10] }, lineWidth: 1 },
+          },
         },
         {
           name: 'anomalous',
@@ -59,7 +62,10 @@ export function reconstructionFrames(scores: GroupScore[], refId?: string): Data
             mappings: [
               {
                 type: MappingType.ValueToText,
-                options: { '0': { text: 'nominal', color: 'green', index: 0 }, '1': { text: 'anomalous', color: 'red', index: 1 } },
+                options: {
+                  '0': { text: 'nominal', color: 'green', index: 0 },
+                  '1': { text: 'anomalous', color: 'red', index: 1 },
+                },
               },
             ],
             custom: { hideFrom: { viz: true, legend: false, tooltip: false } },
@@ -149,8 +155,18 @@ export function radiographyFrames(
       refId,
       fields: [
         { name: 'time', type: FieldType.time, values: points.map((s) => s.t * 1000) },
-        { name: 'mse', type: FieldType.number, values: points.map((s) => s.mse), config: { displayName: `MSE ${group}` } },
-        { name: 'kpi', type: FieldType.number, values: points.map((s) => at.get(s.t)!), config: { displayName: kpi.name } },
+        {
+          name: 'mse',
+          type: FieldType.number,
+          values: points.map((s) => s.mse),
+          config: { displayName: `MSE ${group}` },
+        },
+        {
+          name: 'kpi',
+          type: FieldType.number,
+          values: points.map((s) => at.get(s.t)!),
+          config: { displayName: kpi.name },
+        },
         { name: 'anomalous', type: FieldType.boolean, values: points.map(() => true) },
         { name: 'threshold', type: FieldType.number, values: points.map((s) => s.threshold) },
         { name: 'group', type: FieldType.string, values: points.map(() => group) },

@@ -24,7 +24,11 @@ export interface SharedJobsOptions {
   now?: () => number;
 }
 
-export function createSharedJobs<T>({ keep = 4, maxAgeMs = 15_000, now = Date.now }: SharedJobsOptions = {}): SharedJobs<T> {
+export function createSharedJobs<T>({
+  keep = 4,
+  maxAgeMs = 15_000,
+  now = Date.now,
+}: SharedJobsOptions = {}): SharedJobs<T> {
   const running = new Map<string, Job<T>>();
   const done = new Map<string, { value: T; at: number }>();
 

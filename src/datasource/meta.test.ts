@@ -15,13 +15,26 @@ const outcome: ScoringOutcome = {
 describe('runMeta', () => {
   it('says which backend scored, how long it took, and why another backend was passed over', () => {
     const meta = runMeta(
-      { runtime: { backend: 'wasm', fallbacks: ['WebGL is not available in this browser (disabled, blocked, or no GPU context)'] }, verified: true, loadMs: 900 },
+      {
+        runtime: {
+          backend: 'wasm',
+          fallbacks: ['WebGL is not available in this browser (disabled, blocked, or no GPU context)'],
+        },
+        verified: true,
+        loadMs: 900,
+      },
       plan,
       outcome
     );
     expect(meta.notices?.map((n) => [n.severity, n.text])).toEqual([
-      ['warning', 'WebGL is not available in this browser (disabled, blocked, or no GPU context); scoring with WebAssembly instead'],
-      ['info', 'cpu: 10 steps of 30 s scored on WebAssembly in 1.50 s (Prometheus 0.25 s, loading tfjs and models 0.90 s)'],
+      [
+        'warning',
+        'WebGL is not available in this browser (disabled, blocked, or no GPU context); scoring with WebAssembly instead',
+      ],
+      [
+        'info',
+        'cpu: 10 steps of 30 s scored on WebAssembly in 1.50 s (Prometheus 0.25 s, loading tfjs and models 0.90 s)',
+      ],
       ['info', 'cpu: 2 window(s) with missing values were not scored (gaps are never filled)'],
       ['info', 'cpu: 1 feature(s) outside their training range (cpu_a)'],
     ]);
@@ -34,7 +47,11 @@ describe('runMeta', () => {
   });
 
   it('warns when the hashes could not be checked and when the data is coarser than the step', () => {
-    const meta = runMeta({ runtime: { backend: 'webgl', fallbacks: [] }, verified: false }, plan, { ...outcome, dataStep: 60, diagnostics: [] });
+    const meta = runMeta({ runtime: { backend: 'webgl', fallbacks: [] }, verified: false }, plan, {
+      ...outcome,
+      dataStep: 60,
+      diagnostics: [],
+    });
     expect(meta.notices?.filter((n) => n.severity === 'warning').map((n) => n.text)).toEqual([
       'the models were not checked against their content hashes: this page is not a secure context (serve Grafana over HTTPS)',
       'the data changes only every ~60 s but the models read it every 30 s, so counter increments alternate between 0 and bursts ' +
@@ -53,7 +70,11 @@ describe('queryError', () => {
   });
 
   it('keeps the message of a problem the user can act on, with its code for the query editor', () => {
-    const error = queryError(new SyrrocaError('artifact-mismatch', 'models/cpu/: the data lacks 1 feature(s)'), 'B', 'P');
+    const error = queryError(
+      new SyrrocaError('artifact-mismatch', 'models/cpu/: the data lacks 1 feature(s)'),
+      'B',
+      'P'
+    );
     expect(error).toEqual({
       refId: 'B',
       message: 'models/cpu/: the data lacks 1 feature(s)',

@@ -66,7 +66,10 @@ export function runMeta(info: RunInfo, plan: ScoringPlan, outcome: ScoringOutcom
   }
   for (const d of outcome.diagnostics) {
     if (d.skipped > 0) {
-      notices.push({ severity: 'info', text: `${d.group}: ${d.skipped} window(s) with missing values were not scored (gaps are never filled)` });
+      notices.push({
+        severity: 'info',
+        text: `${d.group}: ${d.skipped} window(s) with missing values were not scored (gaps are never filled)`,
+      });
     }
     if (d.outOfRange.length > 0) {
       notices.push({
@@ -78,7 +81,10 @@ export function runMeta(info: RunInfo, plan: ScoringPlan, outcome: ScoringOutcom
   if (outcome.empty.length > 0) {
     notices.push({
       severity: 'info',
-      text: `${outcome.empty.length} feature quer${outcome.empty.length === 1 ? 'y' : 'ies'} matched no series: ${names(outcome.empty.map((e) => `\`${e.query}\``), 2)}`,
+      text: `${outcome.empty.length} feature quer${outcome.empty.length === 1 ? 'y' : 'ies'} matched no series: ${names(
+        outcome.empty.map((e) => `\`${e.query}\``),
+        2
+      )}`,
     });
   }
   if (kpi?.note) {
@@ -98,7 +104,9 @@ export function runMeta(info: RunInfo, plan: ScoringPlan, outcome: ScoringOutcom
     stats: [
       { displayName: 'Prometheus', value: prometheusMs, unit: 'ms' },
       { displayName: `Scoring (${info.runtime.backend})`, value: scoringMs, unit: 'ms' },
-      ...(info.loadMs !== undefined ? [{ displayName: 'Loading tfjs and models', value: info.loadMs, unit: 'ms' }] : []),
+      ...(info.loadMs !== undefined
+        ? [{ displayName: 'Loading tfjs and models', value: info.loadMs, unit: 'ms' }]
+        : []),
     ],
     custom: { syrroca: details },
   };

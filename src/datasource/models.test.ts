@@ -34,7 +34,9 @@ describe('sha256Hex', () => {
   it('hashes the parts one after the other', async () => {
     const bytes = (s: string) => new TextEncoder().encode(s).buffer as ArrayBuffer;
     // FIPS 180-2 test vector: SHA-256("abc").
-    expect(await sha256Hex([bytes('a'), bytes('bc')])).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(await sha256Hex([bytes('a'), bytes('bc')])).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+    );
   });
 });
 
@@ -88,7 +90,9 @@ describe('loadModels', () => {
     for (const file of ['manifest.json', 'model.json', 'weights.bin']) {
       files[`${BASE}cpu/${file}`] = files[`${BASE}memory/${file}`];
     }
-    await expect(loadModels(tf, serve(files).doFetch, BASE)).rejects.toThrow('the manifest is for group "memory", not "cpu"');
+    await expect(loadModels(tf, serve(files).doFetch, BASE)).rejects.toThrow(
+      'the manifest is for group "memory", not "cpu"'
+    );
   });
 });
 

@@ -61,14 +61,23 @@ async function download(doFetch: typeof fetch, url: string, signal?: AbortSignal
     if (signal?.aborted) {
       throw err;
     }
-    throw new SyrrocaError('models-unreachable', `cannot download ${url}: ${(err as Error).message}; check the network`);
+    throw new SyrrocaError(
+      'models-unreachable',
+      `cannot download ${url}: ${(err as Error).message}; check the network`
+    );
   }
   if (!response.ok) {
-    throw new SyrrocaError('models-http', `${url} answered HTTP ${response.status}: ${advice(response.status, url.endsWith(INDEX_FILE))}`);
+    throw new SyrrocaError(
+      'models-http',
+      `${url} answered HTTP ${response.status}: ${advice(response.status, url.endsWith(INDEX_FILE))}`
+    );
   }
   const announced = Number(response.headers.get('Content-Length') ?? NaN);
   if (announced > MAX_FILE_BYTES) {
-    throw new SyrrocaError('models-too-large', `${url} is ${announced} bytes, more than a model file can be (${MAX_FILE_BYTES}): check the models URL`);
+    throw new SyrrocaError(
+      'models-too-large',
+      `${url} is ${announced} bytes, more than a model file can be (${MAX_FILE_BYTES}): check the models URL`
+    );
   }
   const bytes = await response.arrayBuffer();
   if (bytes.byteLength > MAX_FILE_BYTES) {
@@ -76,7 +85,10 @@ async function download(doFetch: typeof fetch, url: string, signal?: AbortSignal
   }
   // A compressed transfer announces the compressed length; only an uncompressed one can be compared.
   if (Number.isFinite(announced) && !response.headers.get('Content-Encoding') && announced !== bytes.byteLength) {
-    throw new SyrrocaError('models-truncated', `${url} was cut off (${bytes.byteLength} of ${announced} bytes); load the models again`);
+    throw new SyrrocaError(
+      'models-truncated',
+      `${url} was cut off (${bytes.byteLength} of ${announced} bytes); load the models again`
+    );
   }
   return bytes;
 }
@@ -117,11 +129,19 @@ async function fetchIndex(doFetch: typeof fetch, base: string, signal?: AbortSig
   return index.groups;
 }
 
-async function fetchManifest(doFetch: typeof fetch, source: string, group: string, signal?: AbortSignal): Promise<Manifest> {
+async function fetchManifest(
+  doFetch: typeof fetch,
+  source: string,
+  group: string,
+  signal?: AbortSignal
+): Promise<Manifest> {
   const url = `${source}${MANIFEST_FILE}`;
   const manifest = parseManifest(parseJson(await download(doFetch, url, signal), url), url);
   if (manifest.group !== group) {
-    throw new SyrrocaError('manifest-invalid', `${source}: the manifest is for group "${manifest.group}", not "${group}"`);
+    throw new SyrrocaError(
+      'manifest-invalid',
+      `${source}: the manifest is for group "${manifest.group}", not "${group}"`
+    );
   }
   return manifest;
 }
@@ -129,7 +149,11 @@ async function fetchManifest(doFetch: typeof fetch, source: string, group: strin
 const folder = (baseUrl: string) => (baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
 
 /** The manifests only (no weights, no tfjs): what the query editor shows and the variables list. */
-export async function fetchManifests(doFetch: typeof fetch, baseUrl: string, signal?: AbortSignal): Promise<Manifest[]> {
+export async function fetchManifests(
+  doFetch: typeof fetch,
+  baseUrl: string,
+  signal?: AbortSignal
+): Promise<Manifest[]> {
   const base = folder(baseUrl);
   const groups = await fetchIndex(doFetch, base, signal);
   return Promise.all(groups.map((group) => fetchManifest(doFetch, `${base}${group}/`, group, signal)));
@@ -169,7 +193,12 @@ export async function fetchArtifacts(
 }
 
 /** tfjs models ready for `scoreGroups`, each checked against its manifest (window, feature count). */
-export async function loadModels(tf: Tf, doFetch: typeof fetch, baseUrl: string, signal?: AbortSignal): Promise<LoadedModels> {
+export async function loadModels(
+  tf: Tf,
+  doFetch: typeof fetch,
+  baseUrl: string,
+  signal?: AbortSignal
+): Promise<LoadedModels> {
   const { groups, verified } = await fetchArtifacts(doFetch, baseUrl, signal);
   const models = await Promise.all(
     groups.map(async ({ manifest, source, files }) => {

@@ -12,6 +12,8 @@ declare let __webpack_public_path__: string;
 // chunk at the app's root (dist/), beside the wasm files: load chunks from there (see assets.ts).
 __webpack_public_path__ = appRoot(__webpack_public_path__);
 
-export const plugin = new DataSourcePlugin<RadiographyDataSource, RadiographyQuery, RadiographyOptions>(RadiographyDataSource)
+export const plugin = new DataSourcePlugin<RadiographyDataSource, RadiographyQuery, RadiographyOptions>(
+  RadiographyDataSource
+)
   .setConfigEditor(ConfigEditor)
   .setQueryEditor(QueryEditor);

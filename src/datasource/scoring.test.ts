@@ -29,7 +29,9 @@ describe('planScoring', () => {
   });
 
   it('scores only the groups asked for, and names the groups there are when one has no model', () => {
-    expect(planScoring([cpu, network], { groups: ['network'], from: 0, to: 60, maxPoints: 1e6 }).models).toEqual([network]);
+    expect(planScoring([cpu, network], { groups: ['network'], from: 0, to: 60, maxPoints: 1e6 }).models).toEqual([
+      network,
+    ]);
     expect(() => planScoring([cpu, network], { groups: ['disk', 'cpu'], from: 0, to: 60, maxPoints: 1e6 })).toThrow(
       'no model for group(s) disk; the models have cpu, network'
     );
@@ -65,7 +67,9 @@ describe('inChunks', () => {
       controller.abort();
       return new Float32Array(w.length);
     });
-    await expect(inChunks(model, 1, controller.signal).reconstruct(new Float32Array(6), 3)).rejects.toThrow('cancelled');
+    await expect(inChunks(model, 1, controller.signal).reconstruct(new Float32Array(6), 3)).rejects.toThrow(
+      'cancelled'
+    );
     expect(model.calls).toEqual([1]);
   });
 });
@@ -128,11 +132,27 @@ describe('dataStepHint', () => {
   });
 
   it('finds counters that change only every other step', () => {
-    expect(dataStepHint(matrix([[0, 0, 2, 2, 4, 4, 6, 6, 8], [1, 1, 3, 3, 5, 5, 7, 7, 9]]), 30)).toBe(60);
+    expect(
+      dataStepHint(
+        matrix([
+          [0, 0, 2, 2, 4, 4, 6, 6, 8],
+          [1, 1, 3, 3, 5, 5, 7, 7, 9],
+        ]),
+        30
+      )
+    ).toBe(60);
   });
 
   it('says nothing when counters change at every step', () => {
-    expect(dataStepHint(matrix([[0, 1, 2, 3, 4, 5], [0, 2, 4, 6, 8, 10]]), 30)).toBeUndefined();
+    expect(
+      dataStepHint(
+        matrix([
+          [0, 1, 2, 3, 4, 5],
+          [0, 2, 4, 6, 8, 10],
+        ]),
+        30
+      )
+    ).toBeUndefined();
   });
 });
 
@@ -149,10 +169,20 @@ describe('fetchKpi', () => {
 
   it('uses the first series of several and asks for an aggregate', async () => {
     const client = fakeClient((_q, range) => [series({ pod: 'a' }, range, [1]), series({ pod: 'b' }, range, [2])]);
-    expect((await fetchKpi(client, 'sipp_failed_calls', plan)).note).toMatch(/returns 2 series; the radiography uses \{pod="a"\}: aggregate/);
+    expect((await fetchKpi(client, 'sipp_failed_calls', plan)).note).toMatch(
+      /returns 2 series; the radiography uses \{pod="a"\}: aggregate/
+    );
   });
 
   it('says when the KPI query returns nothing', async () => {
-    expect((await fetchKpi(fakeClient(() => []), 'x', plan)).note).toMatch(/returned no series in the range/);
+    expect(
+      (
+        await fetchKpi(
+          fakeClient(() => []),
+          'x',
+          plan
+        )
+      ).note
+    ).toMatch(/returned no series in the range/);
   });
 });

@@ -131,7 +131,10 @@ export function inChunks(model: ScoringModel, chunk: number, signal?: AbortSigna
           throw new ScoringCancelled();
         }
         const size = Math.min(chunk, count - start);
-        out.set(await model.reconstruct(windows.subarray(start * stride, (start + size) * stride), size), start * stride);
+        out.set(
+          await model.reconstruct(windows.subarray(start * stride, (start + size) * stride), size),
+          start * stride
+        );
         await yieldToBrowser();
       }
       return out;
@@ -193,7 +196,11 @@ export function dataStepHint(matrix: FeatureMatrix, step: number): number | unde
 }
 
 /** Reads the plan's features from Prometheus and scores them with the core pipeline. */
-export async function runScoring(client: PrometheusClient, plan: ScoringPlan, options: RunOptions): Promise<ScoringOutcome> {
+export async function runScoring(
+  client: PrometheusClient,
+  plan: ScoringPlan,
+  options: RunOptions
+): Promise<ScoringOutcome> {
   const now = options.now ?? (() => performance.now());
   if (plan.end < plan.first) {
     // The range holds no step of the grid (shorter than one step): nothing to read or score.

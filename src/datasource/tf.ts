@@ -17,7 +17,11 @@ export interface TfRuntime {
 
 export const BACKEND_ORDER: Backend[] = ['webgl', 'wasm', 'cpu'];
 
-export const BACKEND_NAMES: Record<Backend, string> = { webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (cpu)' };
+export const BACKEND_NAMES: Record<Backend, string> = {
+  webgl: 'WebGL',
+  wasm: 'WebAssembly',
+  cpu: 'plain JavaScript (cpu)',
+};
 
 /** The backends to try for a choice: from the chosen one down the order (`auto` = all). */
 export function backendCandidates(choice: BackendChoice): Backend[] {

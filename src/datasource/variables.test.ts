@@ -29,10 +29,16 @@ describe('resolveGroups', () => {
 
 describe('resolveQuerySetVars', () => {
   it("prefers the dashboard's variable, then the data source's default, then the query set's", () => {
-    expect(resolveQuerySetVars(fakeTemplateSrv({ namespace: 'ims' }), querySet, ['namespace', 'instance'], { namespace: 'vims' })).toEqual({
+    expect(
+      resolveQuerySetVars(fakeTemplateSrv({ namespace: 'ims' }), querySet, ['namespace', 'instance'], {
+        namespace: 'vims',
+      })
+    ).toEqual({
       namespace: 'ims',
     });
-    expect(resolveQuerySetVars(fakeTemplateSrv({}), querySet, ['namespace', 'instance'], { namespace: 'vims' })).toEqual({
+    expect(
+      resolveQuerySetVars(fakeTemplateSrv({}), querySet, ['namespace', 'instance'], { namespace: 'vims' })
+    ).toEqual({
       namespace: 'vims',
     });
   });

@@ -15,16 +15,25 @@ import type { QuerySet } from '../prom/types';
 function valuesOf(templateSrv: TemplateSrv, reference: string, scopedVars?: ScopedVars): string[] | undefined {
   let captured: string[] = [];
   const interpolations: VariableInterpolation[] = [];
-  const text = templateSrv.replace(reference, scopedVars, (value: unknown) => {
-    captured = (Array.isArray(value) ? value : [value]).map(String);
-    return captured.join(',');
-  }, interpolations);
+  const text = templateSrv.replace(
+    reference,
+    scopedVars,
+    (value: unknown) => {
+      captured = (Array.isArray(value) ? value : [value]).map(String);
+      return captured.join(',');
+    },
+    interpolations
+  );
   const found = interpolations.length > 0 ? interpolations.every((i) => i.found !== false) : text !== reference;
   return found ? captured : undefined;
 }
 
 /** The groups a query names, with `$group`-like variables expanded (multi-value variables give several). */
-export function resolveGroups(templateSrv: TemplateSrv, groups: string[] | undefined, scopedVars?: ScopedVars): string[] {
+export function resolveGroups(
+  templateSrv: TemplateSrv,
+  groups: string[] | undefined,
+  scopedVars?: ScopedVars
+): string[] {
   const resolved = (groups ?? []).flatMap((g) =>
     templateSrv
       .replace(g, scopedVars, (value: unknown) => (Array.isArray(value) ? value.join(',') : String(value)))
@@ -94,6 +103,10 @@ export function resolveQuerySetVars(
 /** A KPI query with dashboard variables replaced; multi-value variables become a regex alternation (use them with =~). */
 export function interpolateKpi(templateSrv: TemplateSrv, query: string, scopedVars?: ScopedVars): string {
   return templateSrv.replace(query, scopedVars, (value: unknown) =>
-    Array.isArray(value) ? (value.length === 1 ? String(value[0]) : `(${value.map((v) => escapeRegex(String(v))).join('|')})`) : String(value)
+    Array.isArray(value)
+      ? value.length === 1
+        ? String(value[0])
+        : `(${value.map((v) => escapeRegex(String(v))).join('|')})`
+      : String(value)
   );
 }

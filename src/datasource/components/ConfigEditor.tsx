@@ -14,8 +14,16 @@ import {
 type Props = DataSourcePluginOptionsEditorProps<RadiographyOptions>;
 
 const MODEL_SOURCES: Array<{ value: ModelSource; label: string; description: string }> = [
-  { value: 'bundled', label: 'Bundled demo models', description: 'Trained on the vIMS simulator, shipped with the plugin' },
-  { value: 'url', label: 'URL', description: "A models folder, e.g. the exporter's /models/, read by Grafana's server" },
+  {
+    value: 'bundled',
+    label: 'Bundled demo models',
+    description: 'Trained on the vIMS simulator, shipped with the plugin',
+  },
+  {
+    value: 'url',
+    label: 'URL',
+    description: "A models folder, e.g. the exporter's /models/, read by Grafana's server",
+  },
 ];
 
 const BACKENDS: Array<{ value: BackendChoice; label: string; description: string }> = [
@@ -34,7 +42,10 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
   return (
     <>
       <FieldSet label="Metrics">
-        <Field label="Prometheus" description="The Prometheus data source that holds the cAdvisor and node-exporter metrics; it is read through Grafana's data proxy">
+        <Field
+          label="Prometheus"
+          description="The Prometheus data source that holds the cAdvisor and node-exporter metrics; it is read through Grafana's data proxy"
+        >
           <DataSourcePicker
             type="prometheus"
             current={jsonData.prometheusUid}
@@ -43,10 +54,21 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             onChange={(ds) => set('prometheusUid', ds.uid)}
           />
         </Field>
-        <Field label="Namespace" description="Kubernetes namespace of the service, used when a dashboard has no $namespace variable">
-          <Input width={40} value={jsonData.namespace ?? ''} placeholder="e.g. vims" onChange={(e) => set('namespace', e.currentTarget.value || undefined)} />
+        <Field
+          label="Namespace"
+          description="Kubernetes namespace of the service, used when a dashboard has no $namespace variable"
+        >
+          <Input
+            width={40}
+            value={jsonData.namespace ?? ''}
+            placeholder="e.g. vims"
+            onChange={(e) => set('namespace', e.currentTarget.value || undefined)}
+          />
         </Field>
-        <Field label="KPI query" description="PromQL of the service KPI that the radiography draws against the reconstruction error">
+        <Field
+          label="KPI query"
+          description="PromQL of the service KPI that the radiography draws against the reconstruction error"
+        >
           <Input
             width={60}
             value={jsonData.kpiQuery ?? ''}
@@ -72,15 +94,24 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             />
           </Field>
         )}
-        <Field label="Allow extra features" description="Score when the data has series of a group the model was not trained on (they are ignored)">
-          <Switch value={jsonData.allowExtraFeatures ?? false} onChange={(e) => set('allowExtraFeatures', e.currentTarget.checked)} />
+        <Field
+          label="Allow extra features"
+          description="Score when the data has series of a group the model was not trained on (they are ignored)"
+        >
+          <Switch
+            value={jsonData.allowExtraFeatures ?? false}
+            onChange={(e) => set('allowExtraFeatures', e.currentTarget.checked)}
+          />
         </Field>
       </FieldSet>
       <FieldSet label="Scoring in the browser">
         <Field label="Compute backend" description="Where tfjs runs the models in each viewer's browser">
           <RadioButtonGroup options={BACKENDS} value={jsonData.backend ?? 'auto'} onChange={(v) => set('backend', v)} />
         </Field>
-        <Field label="Point budget" description="Most features x steps one query may read and score; larger ranges are refused with advice">
+        <Field
+          label="Point budget"
+          description="Most features x steps one query may read and score; larger ranges are refused with advice"
+        >
           <Input
             type="number"
             width={20}

@@ -47,7 +47,11 @@ export function QueryEditor({ datasource, query, data, onChange, onRunQuery }: P
             width={28}
           />
         </InlineField>
-        <InlineField label="Groups" labelWidth={10} tooltip="Empty: every group of the models. $variables are expanded.">
+        <InlineField
+          label="Groups"
+          labelWidth={10}
+          tooltip="Empty: every group of the models. $variables are expanded."
+        >
           <MultiCombobox
             options={groupOptions(manifests, variables, query.groups)}
             value={query.groups ?? []}

@@ -6,13 +6,22 @@ import type { RadiographyOptions, RadiographyQuery, VariableQuery } from '../typ
 
 const OPTIONS: Array<{ value: VariableQuery['values']; label: string; description: string }> = [
   { value: 'groups', label: 'Groups', description: 'The resource groups of the models (cpu, memory, ...)' },
-  { value: 'namespaces', label: 'Namespaces', description: 'Values of the namespace label in Prometheus over the time range' },
+  {
+    value: 'namespaces',
+    label: 'Namespaces',
+    description: 'Values of the namespace label in Prometheus over the time range',
+  },
 ];
 
 export function VariableQueryEditor({
   query,
   onChange,
-}: QueryEditorProps<DataSourceApi<RadiographyQuery, RadiographyOptions>, RadiographyQuery, RadiographyOptions, VariableQuery>) {
+}: QueryEditorProps<
+  DataSourceApi<RadiographyQuery, RadiographyOptions>,
+  RadiographyQuery,
+  RadiographyOptions,
+  VariableQuery
+>) {
   return (
     <InlineField label="Values" labelWidth={16}>
       <Combobox

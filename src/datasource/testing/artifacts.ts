@@ -7,7 +7,7 @@ import { autoencoderShape, buildAutoencoder } from '../../core/model';
 import type { Manifest } from '../../core/types';
 import { manifest } from './fixtures';
 
-export type Files = Record<string, string | Uint8Array>;
+export type Files = Record<string, string | Uint8Array<ArrayBuffer>>;
 
 /** One untrained, seeded autoencoder per group over gauges `<group>_a`, `<group>_b` (or the given features), window 3. */
 export async function modelsFolder(
@@ -16,10 +16,16 @@ export async function modelsFolder(
   groups: Array<Partial<Manifest> & Pick<Manifest, 'group'>>
 ): Promise<Files> {
   const files: Files = {
-    [`${base}models.json`]: JSON.stringify({ formatVersion: 1, groups: groups.map((g) => g.group), createdAt: '2026-11-23T00:00:00Z' }),
+    [`${base}models.json`]: JSON.stringify({
+      formatVersion: 1,
+      groups: groups.map((g) => g.group),
+      createdAt: '2026-11-23T00:00:00Z',
+    }),
   };
   for (const overrides of groups) {
-    const features = overrides.features ?? ['a', 'b'].map((f) => ({ name: `${overrides.group}_${f}`, kind: 'gauge' as const, min: 0, max: 1 }));
+    const features =
+      overrides.features ??
+      ['a', 'b'].map((f) => ({ name: `${overrides.group}_${f}`, kind: 'gauge' as const, min: 0, max: 1 }));
     const shape = autoencoderShape(features.length, 3);
     const model = buildAutoencoder(tf, shape, 7);
     const saved = await modelToFiles(tf, model);

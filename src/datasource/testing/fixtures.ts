@@ -27,7 +27,10 @@ export function manifest(overrides: Partial<Manifest> & Pick<Manifest, 'group'>)
 }
 
 /** A scoring model whose reconstruction is `reconstruct` (zeros by default), counting its calls. */
-export function fakeModel(m: Manifest, reconstruct?: (windows: Float32Array, count: number) => Float32Array): ScoringModel & { calls: number[] } {
+export function fakeModel(
+  m: Manifest,
+  reconstruct?: (windows: Float32Array, count: number) => Float32Array
+): ScoringModel & { calls: number[] } {
   const model = {
     manifest: m,
     source: `models/${m.group}/`,
@@ -48,7 +51,9 @@ export function series(metric: Record<string, string>, range: TimeRange, values:
 }
 
 /** A Prometheus client that answers each query with `answer(query, range)` and records the queries it got. */
-export function fakeClient(answer: (query: string, range: TimeRange) => PromSeries[]): PrometheusClient & { queries: string[] } {
+export function fakeClient(
+  answer: (query: string, range: TimeRange) => PromSeries[]
+): PrometheusClient & { queries: string[] } {
   const queries: string[] = [];
   return {
     url: 'http://prometheus.test',
@@ -79,7 +84,12 @@ export function fakeTemplateSrv(vars: Record<string, string | string[]>): Templa
     getVariables: () => Object.keys(vars).map((name) => ({ name }) as TypedVariableModel),
     containsTemplate: (target?: string) => /\$\{?\w+/.test(target ?? ''),
     updateTimeRange: () => undefined,
-    replace(target = '', scopedVars?: ScopedVars, format?: string | Function, interpolations?: VariableInterpolation[]) {
+    replace(
+      target = '',
+      scopedVars?: ScopedVars,
+      format?: string | Function,
+      interpolations?: VariableInterpolation[]
+    ) {
       return target.replace(/\$(\w+)|\$\{(\w+)(?::\w+)?\}/g, (match, bare, braced) => {
         const name = bare ?? braced;
         const value = scopedVars?.[name]?.value ?? vars[name];
@@ -87,7 +97,8 @@ export function fakeTemplateSrv(vars: Record<string, string | string[]>): Templa
           interpolations?.push({ match, variableName: name, value: match, found: false });
           return match;
         }
-        const text = typeof format === 'function' ? format(value) : Array.isArray(value) ? `{${value.join(',')}}` : String(value);
+        const text =
+          typeof format === 'function' ? format(value) : Array.isArray(value) ? `{${value.join(',')}}` : String(value);
         interpolations?.push({ match, variableName: name, value: text, found: true });
         return text;
       });
