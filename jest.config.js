@@ -20,7 +20,7 @@ module.exports = {
       testEnvironment: 'node',
       setupFilesAfterEnv: [],
       testMatch: [
-        '<rootDir>/src/{core,node,sim,prom}/**/*.test.ts',
+        '<rootDir>/src/{core,node,sim,prom,report}/**/*.test.ts',
         '<rootDir>/tests/**/*.test.ts',
       ],
     },

@@ -9,3 +9,4 @@ export * from './scaling';
 export * from './windows';
 export * from './score';
 export * from './attribution';
+export * from './radiography';

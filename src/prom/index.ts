@@ -1,5 +1,5 @@
 /** The Prometheus source: a fetch-based API client, series -> feature matrix, and query sets. */
 export { createPrometheusClient, parseSampleValue, PrometheusError, type PrometheusErrorCode } from './client';
-export { canonicalSeriesName, seriesName, seriesToMatrix } from './matrix';
+export { seriesName, seriesToMatrix } from './matrix';
 export { DEFAULT_QUERY_SET, expandQuerySet, fetchQuerySet, parseDuration, parseQuerySet } from './querySet';
 export type * from './types';

@@ -1,4 +1,4 @@
-import { canonicalSeriesName, seriesName, seriesToMatrix } from './matrix';
+import { seriesName, seriesToMatrix } from './matrix';
 import type { PromSeries } from './types';
 
 const series = (metric: Record<string, string>, points: Array<[number, number]>): PromSeries => ({
@@ -15,7 +15,7 @@ describe('canonical series names', () => {
   });
 
   it('escapes backslash, double quote and newline in values as Prometheus does', () => {
-    expect(canonicalSeriesName('m', { path: 'C:\\dir', msg: 'say "hi"\nbye' })).toBe(
+    expect(seriesName({ metric: { __name__: 'm', path: 'C:\\dir', msg: 'say "hi"\nbye' } })).toBe(
       'm{msg="say \\"hi\\"\\nbye",path="C:\\\\dir"}'
     );
   });
@@ -26,7 +26,7 @@ describe('canonical series names', () => {
   });
 
   it('orders label names by code unit, so upper case comes before lower case', () => {
-    expect(canonicalSeriesName('m', { b: '1', B: '2', _a: '3' })).toBe('m{B="2",_a="3",b="1"}');
+    expect(seriesName({ metric: { __name__: 'm', b: '1', B: '2', _a: '3' } })).toBe('m{B="2",_a="3",b="1"}');
   });
 });
 

@@ -4,30 +4,10 @@
  * not yet existing series).
  */
 import { SyrrocaError } from '../core/errors';
+import { canonicalSeriesName } from '../core/features';
 import type { FeatureMatrix } from '../core/types';
 import { gridOf, gridTimestamps } from './grid';
 import type { PromSeries, TimeRange } from './types';
-
-// TODO(lead): core-method's `canonicalSeriesName` (src/core/features.ts) has this exact contract;
-// once it is on main, import it from there and delete these two functions.
-function escapeLabelValue(value: string): string {
-  return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
-}
-
-/**
- * `metric{a="1",b="2"}`: labels sorted by name, values escaped as Prometheus' text format does
- * (backslash, double quote, newline); the bare metric name when there are no labels; `{a="1"}`
- * for a series without a name (e.g. the result of `rate()`).
- */
-export function canonicalSeriesName(metric: string, labels: Record<string, string>): string {
-  const names = Object.keys(labels)
-    .filter((n) => n !== '__name__')
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (names.length === 0) {
-    return metric;
-  }
-  return `${metric}{${names.map((n) => `${n}="${escapeLabelValue(labels[n])}"`).join(',')}}`;
-}
 
 /** The canonical name of a series as the Prometheus API returns it (`__name__` among the labels). */
 export function seriesName(series: Pick<PromSeries, 'metric'>): string {

@@ -1,4 +1,5 @@
 import { InputError } from '../core/errors';
+import { assignGroups, DEFAULT_CATALOG } from '../core/groups';
 import { DEFAULT_QUERY_SET, expandQuerySet, fetchQuerySet, parseDuration, parseQuerySet } from './querySet';
 import type { PrometheusClient, PromSeries, QuerySet, TimeRange } from './types';
 
@@ -99,6 +100,17 @@ describe('DEFAULT_QUERY_SET', () => {
     expect(parseQuerySet(JSON.parse(JSON.stringify(DEFAULT_QUERY_SET)), 'default')).toEqual(DEFAULT_QUERY_SET);
     expect(Object.keys(DEFAULT_QUERY_SET.groups)).toEqual(['cpu', 'memory', 'network', 'filesystem']);
     expect(DEFAULT_QUERY_SET.step).toBe('30s');
+  });
+
+  it('puts each metric in the group the default catalog of the core gives it', () => {
+    for (const [group, queries] of Object.entries(DEFAULT_QUERY_SET.groups)) {
+      const metrics = queries.map((q) => /\(([A-Za-z_:][A-Za-z0-9_:]*)\{/.exec(q)![1]);
+      const groups = assignGroups(metrics, DEFAULT_CATALOG);
+      expect({ group, metrics: metrics.filter((_, i) => !groups.get(group)?.includes(i)) }).toEqual({
+        group,
+        metrics: [],
+      });
+    }
   });
 
   it('scopes every cAdvisor query to the namespace and every node-exporter query to the instances', () => {

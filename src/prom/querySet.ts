@@ -51,7 +51,6 @@ export const DEFAULT_QUERY_SET: QuerySet = {
       container('container_cpu_user_seconds_total'),
       container('container_cpu_system_seconds_total'),
       node('node_cpu_seconds_total', ['mode'], '', 'sum'),
-      node('node_context_switches_total'),
       node('node_load1'),
       node('node_load5'),
     ],
