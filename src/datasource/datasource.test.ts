@@ -25,6 +25,9 @@ import { modelsFolder, type Files } from './testing/artifacts';
 import { fakeTemplateSrv } from './testing/fixtures';
 import type { RadiographyOptions, RadiographyQuery } from './types';
 
+// Real tfjs and Grafana's components are slow to start on a busy machine: no test here is about speed.
+jest.setTimeout(60_000);
+
 const ROOT = 'public/plugins/syrroca-radiography-app/';
 const MODELS = `${ROOT}models/demo/`;
 const PROXY = 'api/datasources/proxy/uid/prom/';

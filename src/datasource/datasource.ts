@@ -284,7 +284,7 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
       steps.push(
         `${loaded.models.length} model(s) loaded from ${loaded.url} and ${loaded.verified ? 'verified' : 'NOT verified (no HTTPS)'} against their manifests: ${groups.join(', ')}`
       );
-      const fallbacks = runtime.fallbacks.length > 0 ? ` (${runtime.fallbacks.join('; ')})` : '';
+      const fallbacks = runtime.fallbacks.length > 0 ? `, because ${runtime.fallbacks.join('; and ')}` : '';
       steps.push(`tfjs runs on ${BACKEND_NAMES[runtime.backend]}${fallbacks}`);
     } catch (err) {
       return { status: 'error', message: [...steps, queryError(err, undefined, prometheus.name).message].join('. ') };

@@ -5,8 +5,10 @@ import { planScoring, type ScoringOutcome } from './scoring';
 import { fakeModel, manifest } from './testing/fixtures';
 
 const plan = planScoring([fakeModel(manifest({ group: 'cpu' }))], { groups: [], from: 0, to: 270, maxPoints: 1e6 });
+const score = (t: number) => ({ t, group: 'cpu', mse: 0.1, threshold: 0.5, anomalous: false, features: [] });
 const outcome: ScoringOutcome = {
-  scores: [],
+  // 8 of the 10 steps 0, 30, ..., 270 scored.
+  scores: [0, 30, 60, 90, 120, 150, 240, 270].map(score),
   diagnostics: [{ group: 'cpu', scored: 8, skipped: 2, outOfRange: [{ name: 'cpu_a', count: 3 }] }],
   empty: [],
   timings: { prometheusMs: 250, scoringMs: 1500 },
@@ -35,7 +37,7 @@ describe('runMeta', () => {
         'info',
         'cpu: 10 steps of 30 s scored on WebAssembly in 1.50 s (Prometheus 0.25 s, loading tfjs and models 0.90 s)',
       ],
-      ['info', 'cpu: 2 window(s) with missing values were not scored (gaps are never filled)'],
+      ['info', 'cpu: 2 of 10 steps not scored, their window holds missing values (gaps are never filled)'],
       ['info', 'cpu: 1 feature(s) outside their training range (cpu_a)'],
     ]);
     expect(meta.stats?.map((s) => [s.displayName, s.value])).toEqual([

@@ -64,13 +64,18 @@ export function runMeta(info: RunInfo, plan: ScoringPlan, outcome: ScoringOutcom
         `alternate between 0 and bursts the models never saw: train at the scrape interval (--step ${outcome.dataStep}) or scrape faster`,
     });
   }
-  for (const d of outcome.diagnostics) {
-    if (d.skipped > 0) {
+  for (const { manifest: m } of plan.models) {
+    // Steps of the range on this model's grid that got no score: their window holds missing values.
+    const expected = Math.floor(plan.end / m.stepSeconds) - Math.ceil(plan.first / m.stepSeconds) + 1;
+    const missing = expected - outcome.scores.filter((s) => s.group === m.group).length;
+    if (missing > 0) {
       notices.push({
         severity: 'info',
-        text: `${d.group}: ${d.skipped} window(s) with missing values were not scored (gaps are never filled)`,
+        text: `${m.group}: ${missing} of ${expected} steps not scored, their window holds missing values (gaps are never filled)`,
       });
     }
+  }
+  for (const d of outcome.diagnostics) {
     if (d.outOfRange.length > 0) {
       notices.push({
         severity: 'info',

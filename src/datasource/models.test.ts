@@ -7,6 +7,9 @@ import { autoencoderShape, buildAutoencoder } from '../core/model';
 import { fetchManifests, loadModels, sha256Hex } from './models';
 import { modelsFolder, type Files } from './testing/artifacts';
 
+// Real tfjs and Grafana's components are slow to start on a busy machine: no test here is about speed.
+jest.setTimeout(60_000);
+
 const BASE = 'public/plugins/syrroca-radiography-app/models/demo/';
 
 const artifact = (group: string) => modelsFolder(tf, BASE, [{ group }]);

@@ -44,11 +44,12 @@ describe('planScoring', () => {
     expect(planVariables(plan)).toEqual(['namespace', 'instance']);
   });
 
-  it('refuses a group that has no queries anywhere, saying how to get them', () => {
-    const odd = fakeModel(manifest({ group: 'gpu' }));
-    expect(() => planScoring([odd], { groups: [], from: 0, to: 60, maxPoints: 1e6 })).toThrow(
-      /group "gpu" has no PromQL queries .* train it from Prometheus/
-    );
+  it('reads a group the query set has no entry for (what no catalog rule matched) with every query of the set, each once', () => {
+    const other = fakeModel(manifest({ group: 'other' }));
+    const plan = planScoring([cpu, other], { groups: [], from: 0, to: 60, maxPoints: 1e6 });
+    const all = Object.values(DEFAULT_QUERY_SET.groups).flat();
+    expect(plan.querySet.groups.cpu).toEqual(DEFAULT_QUERY_SET.groups.cpu);
+    expect(plan.querySet.groups.other).toEqual(all.filter((q) => !DEFAULT_QUERY_SET.groups.cpu.includes(q)));
   });
 });
 

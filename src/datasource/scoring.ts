@@ -76,18 +76,6 @@ export function planScoring(all: ScoringModel[], options: PlanOptions): ScoringP
         `select fewer groups, or raise "Point budget" in the data source settings`
     );
   }
-  const groups: Record<string, string[]> = {};
-  for (const { manifest, source } of models) {
-    const queries = manifest.querySet?.[manifest.group] ?? DEFAULT_QUERY_SET.groups[manifest.group];
-    if (!queries) {
-      throw new SyrrocaError(
-        'query-set-missing',
-        `${source}: group "${manifest.group}" has no PromQL queries (its manifest records none and the default query set ` +
-          `has only ${list(Object.keys(DEFAULT_QUERY_SET.groups))}): train it from Prometheus so that the manifest records its queries`
-      );
-    }
-    groups[manifest.group] = queries;
-  }
   return {
     models,
     step,
@@ -95,8 +83,28 @@ export function planScoring(all: ScoringModel[], options: PlanOptions): ScoringP
     end,
     first,
     points,
-    querySet: { version: 1, variables: DEFAULT_QUERY_SET.variables, groups },
+    querySet: { version: 1, variables: DEFAULT_QUERY_SET.variables, groups: planQueries(models) },
   };
+}
+
+/**
+ * The queries to read: per model, its group's queries in the set training used (the manifest's, else
+ * the default set). Groups are made by the catalog over every feature read, so a group the set has no
+ * entry for (`other`: what no catalog rule matched) takes every query of the set. A query shared by
+ * two groups is read once (the same series twice would be refused).
+ */
+function planQueries(models: ScoringModel[]): Record<string, string[]> {
+  const read = new Set<string>();
+  const groups: Record<string, string[]> = {};
+  for (const { manifest } of models) {
+    const set = manifest.querySet ?? DEFAULT_QUERY_SET.groups;
+    const queries = (set[manifest.group] ?? Object.values(set).flat()).filter((q) => !read.has(q));
+    queries.forEach((q) => read.add(q));
+    if (queries.length > 0) {
+      groups[manifest.group] = queries;
+    }
+  }
+  return groups;
 }
 
 /** The variables the plan's queries use (`namespace`, `instance`, ...), once each. */
