@@ -33,6 +33,8 @@ export default defineConfig([
       'playwright/.auth/',
       '**/.idea',
       '**/.eslintcache',
+      // AssemblyScript (decorators on functions, i32/usize/v128 types): compiled by asc, not linted as TypeScript.
+      'src/core/kernels/assembly/',
     ],
   },
   ...baseConfig,

@@ -12,6 +12,8 @@ const shared = {
 };
 
 module.exports = {
+  // tfjs and wasm work on 2 shared cores: jest's 5 s default is a timing assertion, not a correctness one.
+  testTimeout: 120_000,
   projects: [
     {
       // Pure core, Node shells, simulator, Prometheus client and the cross-process tests in tests/.

@@ -79,7 +79,7 @@ describeWith(['promtool'], 'Grafana-managed alert rules', () => {
         return { alert: rule.title, expr: `(${query}) > ${evaluator.params[0]}`, for: rule.for, labels: rule.labels, annotations: twin!.annotations };
       });
       const recordings = prometheusRules.groups.filter((g: { name: string }) => g.name === 'syrroca-kpi');
-      writeFileSync(join(dir.path, 'syrroca.yml'), stringify({ groups: [...recordings, { name: 'grafana', rules: converted }] }));
+      writeFileSync(join(dir.path, 'syrroca.yml'), stringify({ groups: [...recordings, { name: 'syrroca', rules: converted }] }));
       writeFileSync(join(dir.path, 'syrroca.test.yml'), readFileSync(join(prometheusDir, 'rules/syrroca.test.yml')));
       expect(run('promtool', ['test', 'rules', 'syrroca.test.yml'], dir.path)).toContain('SUCCESS');
     } finally {

@@ -387,7 +387,7 @@ function locateSyntaxError(error: CsvError, bytes: Uint8Array, recordStart: numb
 
 /** RFC 4180 quoting when a cell needs it (comma, quote, line end, or spaces that reading would trim). */
 function quoteCell(cell: string): string {
-  return /[",\r\n]|^[ \t]|[ \t]$/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+  return /[",\r\n]|^\s|\s$/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
 function formatNumber(value: number, feature: string, t: number): string {

@@ -7,7 +7,15 @@
 import type * as tfjs from '@tensorflow/tfjs';
 
 import { SyrrocaError } from './errors';
+import { autoencoderWeightsOf } from './kernels/autoencoder';
+import type { FastModel, FastModelOptions } from './kernels/parallel';
 import type { AutoencoderShape } from './types';
+
+/**
+ * Loads the fast kernels (WebAssembly SIMD, on workers) with a model's weights: the shells provide
+ * it (worker_threads in Node, Web Workers in the browser). tfjs stays the reference and the format.
+ */
+export type FastModelFactory = (weights: ReturnType<typeof autoencoderWeightsOf>, options: FastModelOptions) => Promise<FastModel>;
 
 export type Tf = typeof tfjs;
 
@@ -74,6 +82,8 @@ export interface TrainOptions {
   /** Shuffle seed: the same data, shape and seed train the same model. */
   seed?: number;
   onEpoch?: (epoch: number, loss: number, validationLoss: number | null) => void;
+  /** Train with the fast kernels instead of tfjs' `trainOnBatch` (same loss, same Adam, same weights layout). */
+  fast?: FastModelFactory;
 }
 
 export interface TrainResult {
@@ -105,14 +115,16 @@ export async function trainAutoencoder(
   if (nTrain < 1) {
     throw new SyrrocaError('train-too-little-data', `no complete window to train on (${count} windows)`);
   }
-  model.compile({ optimizer: tf.train.adam(options.learningRate ?? 1e-3), loss: 'meanSquaredError' });
-
+  const learningRate = options.learningRate ?? 1e-3;
   const stride = window * features;
   const order = seededPermutation(nTrain, options.seed ?? 0);
-  const xVal = nValidation > 0 ? tf.tensor3d(windows.subarray(nTrain * stride, count * stride), [nValidation, window, features]) : null;
+  const validation = windows.subarray(nTrain * stride, count * stride);
+  const engine = options.fast
+    ? await fastEngine(model, options.fast, { learningRate, dropout: dropoutRate(model), seed: options.seed })
+    : tfEngine(tf, model, learningRate, window, features);
   const history: TrainResult['history'] = [];
   let best = Infinity;
-  let bestWeights: tfjs.Tensor[] | null = null;
+  let bestWeights: Float32Array[] | null = null;
   let sinceBest = 0;
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
@@ -125,41 +137,80 @@ export async function trainAutoencoder(
           const k = order[start + b];
           batch.set(windows.subarray(k * stride, (k + 1) * stride), b * stride);
         }
-        const x = tf.tensor3d(batch, [size, window, features]);
-        const loss = (await model.trainOnBatch(x, x)) as number;
-        x.dispose();
-        lossSum += loss * size;
+        lossSum += (await engine.trainBatch(batch, size)) * size;
       }
       const loss = lossSum / nTrain;
-      const validationLoss = xVal ? evaluate(tf, model, xVal) : null;
+      const validationLoss = nValidation > 0 ? meanSquaredError(validation, await engine.reconstruct(validation, nValidation)) : null;
       history.push({ loss, validationLoss });
       options.onEpoch?.(epoch + 1, loss, validationLoss);
       const monitored = validationLoss ?? loss;
       if (monitored < best - 1e-7) {
         best = monitored;
         sinceBest = 0;
-        bestWeights?.forEach((w) => w.dispose());
-        bestWeights = model.getWeights().map((w) => w.clone());
+        bestWeights = await engine.weights();
       } else if (++sinceBest >= patience) {
         break;
       }
     }
-    if (bestWeights) {
-      model.setWeights(bestWeights);
-    }
   } finally {
-    xVal?.dispose();
-    bestWeights?.forEach((w) => w.dispose());
+    engine.dispose();
+  }
+  if (bestWeights) {
+    const tensors = bestWeights.map((w, i) => tf.tensor(w, model.getWeights()[i].shape));
+    model.setWeights(tensors);
+    tensors.forEach((t) => t.dispose());
   }
   const bestEpoch = history.reduce((b, h, i) => ((h.validationLoss ?? h.loss) < (history[b].validationLoss ?? history[b].loss) ? i : b), 0);
   return { epochs: history.length, loss: history[bestEpoch].loss, validationLoss: history[bestEpoch].validationLoss, history };
 }
 
-function evaluate(tf: Tf, model: tfjs.LayersModel, x: tfjs.Tensor3D): number {
-  return tf.tidy(() => {
-    const y = model.predict(x) as tfjs.Tensor;
-    return tf.losses.meanSquaredError(x, y).dataSync()[0];
-  });
+/** What training needs of an engine: tfjs' own `trainOnBatch`, or the fast kernels. */
+interface TrainingEngine {
+  /** One Adam step on a batch; returns the batch's loss before the step. */
+  trainBatch(batch: Float32Array, n: number): Promise<number>;
+  reconstruct(windows: Float32Array, n: number): Promise<Float32Array>;
+  weights(): Promise<Float32Array[]>;
+  dispose(): void;
+}
+
+function tfEngine(tf: Tf, model: tfjs.LayersModel, learningRate: number, window: number, features: number): TrainingEngine {
+  model.compile({ optimizer: tf.train.adam(learningRate), loss: 'meanSquaredError' });
+  return {
+    async trainBatch(batch, n) {
+      const x = tf.tensor3d(batch, [n, window, features]);
+      try {
+        return (await model.trainOnBatch(x, x)) as number;
+      } finally {
+        x.dispose();
+      }
+    },
+    reconstruct: (windows, n) => reconstruct(tf, model, windows, n),
+    weights: async () => model.getWeights().map((w) => w.dataSync().slice() as Float32Array),
+    dispose() {},
+  };
+}
+
+async function fastEngine(model: tfjs.LayersModel, factory: FastModelFactory, options: FastModelOptions): Promise<TrainingEngine> {
+  const fast = await factory(autoencoderWeightsOf(model), options);
+  return {
+    trainBatch: (batch, n) => fast.trainBatch(batch, n),
+    reconstruct: (windows, n) => fast.reconstruct(windows, n),
+    weights: () => fast.weights(),
+    dispose: () => fast.dispose(),
+  };
+}
+
+function dropoutRate(model: tfjs.LayersModel): number {
+  const layer = model.layers.find((l) => l.getClassName() === 'Dropout');
+  return layer ? (layer.getConfig().rate as number) : 0;
+}
+
+function meanSquaredError(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    sum += (a[i] - b[i]) ** 2;
+  }
+  return sum / a.length;
 }
 
 /** Reconstructs windows ([n, window, features] row-major) in batches, returning the same layout. */

@@ -10,7 +10,17 @@ import { checkArtifact, FORMAT_VERSION } from './artifact';
 import { SyrrocaError } from './errors';
 import { featureKind, toModelInputs } from './features';
 import { assignGroups } from './groups';
-import { autoencoderShape, buildAutoencoder, inputShape, reconstruct, trainAutoencoder, type Tf } from './model';
+import { autoencoderWeightsOf } from './kernels/autoencoder';
+import type { FastModel } from './kernels/parallel';
+import {
+  autoencoderShape,
+  buildAutoencoder,
+  inputShape,
+  reconstruct,
+  trainAutoencoder,
+  type FastModelFactory,
+  type Tf,
+} from './model';
 import { resample } from './resample';
 import { applyMinMax, fitMinMax, outOfRange } from './scaling';
 import { fitThreshold, reconstructionError } from './score';
@@ -39,6 +49,8 @@ export interface TrainOptions extends GroupingOptions {
   /** Only these groups (all by default). */
   groups?: string[];
   onEpoch?: (group: string, epoch: number, epochs: number, loss: number, validationLoss: number | null) => void;
+  /** Train (and compute the training error) with the fast kernels; tfjs otherwise. */
+  fast?: FastModelFactory;
 }
 
 /** A trained group before it is written: the manifest lacks only what the writer adds (hash, library versions). */
@@ -103,9 +115,10 @@ export async function trainGroups(tf: Tf, raw: FeatureMatrix, options: TrainOpti
       patience: options.patience,
       validationSplit: options.validationSplit,
       seed: options.seed,
+      fast: options.fast,
       onEpoch: (epoch, loss, validationLoss) => options.onEpoch?.(group, epoch, epochs, loss, validationLoss),
     });
-    const output = await reconstruct(tf, model, windows, count);
+    const output = await reconstructWith(tf, model, windows, count, options.fast);
     const { mse } = reconstructionError(windows, output, count, window, indices.length);
     const threshold = fitThreshold(mse, options.threshold ?? { method: 'quantile', quantile: 0.99 });
     trained.push({
@@ -137,6 +150,24 @@ export async function trainGroups(tf: Tf, raw: FeatureMatrix, options: TrainOpti
   return trained;
 }
 
+async function reconstructWith(
+  tf: Tf,
+  model: tfjs.LayersModel,
+  windows: Float32Array,
+  count: number,
+  fast?: FastModelFactory
+): Promise<Float32Array> {
+  if (!fast) {
+    return reconstruct(tf, model, windows, count);
+  }
+  const f = await fast(autoencoderWeightsOf(model), {});
+  try {
+    return await f.reconstruct(windows, count);
+  } finally {
+    f.dispose();
+  }
+}
+
 /** What scoring needs of a group's model: its manifest and a way to reconstruct windows (tfjs, or a fast kernel with the same weights). */
 export interface ScoringModel {
   manifest: Manifest;
@@ -144,6 +175,8 @@ export interface ScoringModel {
   source: string;
   input: { window: number; features: number };
   reconstruct: (windows: Float32Array, count: number) => Promise<Float32Array>;
+  /** Frees what the model holds beyond memory (the fast kernels' workers). */
+  dispose?: () => void;
 }
 
 export function tfScoringModel(tf: Tf, model: tfjs.LayersModel, manifest: Manifest, source: string): ScoringModel {
@@ -152,6 +185,17 @@ export function tfScoringModel(tf: Tf, model: tfjs.LayersModel, manifest: Manife
     source,
     input: inputShape(model),
     reconstruct: (windows, count) => reconstruct(tf, model, windows, count),
+  };
+}
+
+/** The same model on the fast kernels (loaded with its weights): what the CLI, the exporter and the browser score with. */
+export function fastScoringModel(fast: FastModel, manifest: Manifest, source: string): ScoringModel {
+  return {
+    manifest,
+    source,
+    input: { window: fast.shape.window, features: fast.shape.features },
+    reconstruct: (windows, count) => fast.reconstruct(windows, count),
+    dispose: () => fast.dispose(),
   };
 }
 

@@ -59,6 +59,21 @@ export interface AutoencoderShape {
   dropout: number;
 }
 
+/**
+ * Which PromQL queries give the features of each group (`src/prom/querySet.ts` reads, expands and
+ * fetches it); the same shape in memory, in a query set file and in `Manifest.querySet`. Queries may
+ * use variables (`$namespace`, `${namespace}`, `${instance:raw}`).
+ */
+export interface QuerySet {
+  version: 1;
+  /** The step the features are meant to be read at, a Prometheus duration (`"30s"`). */
+  step?: string;
+  /** Default values of variables; the caller's values win. */
+  variables?: Record<string, string>;
+  /** Group name -> queries, in order. */
+  groups: Record<string, string[]>;
+}
+
 /** `manifest.json` of one group's artifact (beside tfjs `model.json` and its weight shards). */
 export interface Manifest {
   formatVersion: 1;
@@ -83,8 +98,11 @@ export interface Manifest {
   };
   /** Features seen in training but not used, with why (constant, correlated, ...). */
   droppedFeatures: Array<{ name: string; reason: string }>;
-  /** PromQL selectors the features came from, when trained from Prometheus. */
-  querySet?: Record<string, string[]>;
+  /**
+   * When trained from Prometheus: the query set the features came from (as given, variables not yet
+   * substituted) and the variable values used, so scoring asks for exactly what training saw.
+   */
+  querySet?: { queries: QuerySet; variables: Record<string, string> };
   libraries: Record<string, string>;
   /** sha256 of model.json and the weight shards, hex. */
   contentHash: string;

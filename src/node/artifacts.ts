@@ -23,8 +23,10 @@ import {
 } from '../core/artifact';
 import { SyrrocaError } from '../core/errors';
 import type { Tf } from '../core/model';
-import { tfScoringModel, type ScoringModel, type TrainedGroup } from '../core/pipeline';
+import { autoencoderWeightsOf } from '../core/kernels/autoencoder';
+import { fastScoringModel, tfScoringModel, type ScoringModel, type TrainedGroup } from '../core/pipeline';
 import type { Manifest } from '../core/types';
+import { fastFactory, type Engine } from './engine';
 import { version } from './version';
 
 /** sha256 over model.json and the weights, as the manifest records it. */
@@ -135,12 +137,19 @@ export async function readArtifacts(dir: string): Promise<LoadedGroup[]> {
 }
 
 /** Loads the artifacts as tfjs models ready for `scoreGroups`. */
-export async function loadScoringModels(tf: Tf, dir: string): Promise<ScoringModel[]> {
+export async function loadScoringModels(tf: Tf, dir: string, engine: Engine = 'fast'): Promise<ScoringModel[]> {
   const groups = await readArtifacts(dir);
+  const fast = fastFactory(engine);
   return Promise.all(
-    groups.map(async ({ manifest, source, files }) =>
-      tfScoringModel(tf, await modelFromFiles(tf, files, source), manifest, source)
-    )
+    groups.map(async ({ manifest, source, files }) => {
+      const model = await modelFromFiles(tf, files, source);
+      if (!fast) {
+        return tfScoringModel(tf, model, manifest, source);
+      }
+      const scoring = fastScoringModel(await fast(autoencoderWeightsOf(model), {}), manifest, source);
+      model.dispose();
+      return scoring;
+    })
   );
 }
 

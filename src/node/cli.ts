@@ -6,8 +6,11 @@
 import { Command } from 'commander';
 
 import { register as registerDemo } from './commands/demo';
+import { register as registerForecast } from './commands/forecast';
 import { register as registerTrain } from './commands/train';
 import { register as registerScore } from './commands/score';
+import { register as registerServe } from './commands/serve';
+import { register as registerSimulate } from './commands/simulate';
 import { version } from './version';
 
 export function buildProgram(): Command {
@@ -15,7 +18,7 @@ export function buildProgram(): Command {
     .description('Radiography of containerized telco services from their Prometheus metrics')
     .version(version)
     .showHelpAfterError('(run with --help for usage)');
-  for (const register of [registerTrain, registerScore, registerDemo]) {
+  for (const register of [registerSimulate, registerTrain, registerScore, registerForecast, registerServe, registerDemo]) {
     register(program);
   }
   return program;

@@ -1,6 +1,13 @@
 import { InputError } from '../core/errors';
 import { assignGroups, DEFAULT_CATALOG } from '../core/groups';
-import { DEFAULT_QUERY_SET, expandQuerySet, fetchQuerySet, parseDuration, parseQuerySet } from './querySet';
+import {
+  DEFAULT_QUERY_SET,
+  expandQuerySet,
+  fetchQuerySet,
+  parseDuration,
+  parseQuerySet,
+  querySetCatalog,
+} from './querySet';
 import type { PrometheusClient, PromSeries, QuerySet, TimeRange } from './types';
 
 const SOURCE = 'queries.json';
@@ -237,5 +244,28 @@ describe('fetchQuerySet', () => {
     await expect(
       fetchQuerySet(client, { ...qs, step: undefined }, { start: 0, end: 60 }, { namespace: 'ims' })
     ).rejects.toThrow('no step: give the range a step or the query set a "step" (e.g. "30s")');
+  });
+});
+
+describe('querySetCatalog', () => {
+  const features = ['a_total{pod="x"}', 'a_total{pod="y"}', 's{k="1"}', 'm{pod="x"}', 's{k="2"}'];
+  const data = {
+    matrix: { timestamps: new Float64Array(0), features, columns: features.map(() => new Float64Array(0)) },
+    groups: ['cpu', 'cpu', 'cpu', 'memory', 'memory'],
+  };
+
+  it('files a metric by name when one group holds all its series, and by exact series name when it is split', () => {
+    expect(querySetCatalog(data)).toEqual({
+      rules: [
+        { group: 'cpu', patterns: ['^a_total(?:\\{|$)', '^s\\{k="1"\\}$'] },
+        { group: 'memory', patterns: ['^m(?:\\{|$)', '^s\\{k="2"\\}$'] },
+      ],
+      fallback: null,
+    });
+  });
+
+  it('groups the fetched features as the query set did, a new series of a known metric with them, and nothing else', () => {
+    const groups = assignGroups([...features, 'a_total{pod="z"}', 's{k="3"}', 'a_total_2'], querySetCatalog(data));
+    expect(Object.fromEntries(groups)).toEqual({ cpu: [0, 1, 2, 5], memory: [3, 4] });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The query set: per resource group, the PromQL queries whose series are that group's features.
- * Training stores it in the artifact's manifest (`Manifest.querySet` holds `groups`) so that scoring
- * asks Prometheus for exactly what training saw.
+ * Training stores it in the artifact's manifest (`Manifest.querySet`: the set and the variable
+ * values used) so that scoring asks Prometheus for exactly what training saw.
  *
  * File format (JSON):
  * ```json
@@ -13,6 +13,8 @@
  * would take it for a counter), e.g. `label_replace(rate(x_total{...}[2m]), "__name__", "x:rate2m", "", "")`.
  */
 import { InputError, SyrrocaError } from '../core/errors';
+import { metricName } from '../core/features';
+import type { GroupCatalog } from '../core/types';
 import { seriesName, seriesToMatrix } from './matrix';
 import { allOrFirstError } from './tasks';
 import { expandTemplate, parseTemplate, TemplateError } from './template';
@@ -300,4 +302,33 @@ export async function fetchQuerySet(
     }
   });
   return { matrix: seriesToMatrix(all, grid), ...data };
+}
+
+const escapeJsRegex = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+
+/**
+ * The groups of fetched features as the catalog the core groups by (and stores in the manifest), so
+ * a model's group is the query set's group. A metric whose series all came from one group joins it
+ * by metric name (`^metric(\{|$)`: a new pod of the same metric joins the same group); a metric
+ * split over groups joins by exact series name. Groups keep the query set's order; nothing falls
+ * back to another group.
+ */
+export function querySetCatalog(data: Pick<QuerySetData, 'matrix' | 'groups'>): GroupCatalog {
+  const groupsOfMetric = new Map<string, Set<string>>();
+  data.matrix.features.forEach((name, j) => {
+    const metric = metricName(name);
+    groupsOfMetric.set(metric, (groupsOfMetric.get(metric) ?? new Set()).add(data.groups[j]));
+  });
+  const patterns = new Map<string, string[]>();
+  data.matrix.features.forEach((name, j) => {
+    const metric = metricName(name);
+    const split = groupsOfMetric.get(metric)!.size > 1;
+    const pattern = split ? `^${escapeJsRegex(name)}$` : `^${escapeJsRegex(metric)}(?:\\{|$)`;
+    const list = patterns.get(data.groups[j]) ?? [];
+    if (!list.includes(pattern)) {
+      list.push(pattern);
+    }
+    patterns.set(data.groups[j], list);
+  });
+  return { rules: Array.from(patterns, ([group, list]) => ({ group, patterns: list })), fallback: null };
 }

@@ -105,7 +105,7 @@ export function templateVariables(segments: Segment[]): string[] {
 }
 
 /** RE2 metacharacters, as Go's regexp.QuoteMeta escapes them. */
-function escapeRegex(value: string): string {
+export function escapeRegex(value: string): string {
   return value.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
 }
 

@@ -72,19 +72,8 @@ export interface PrometheusClient {
   buildInfo(options?: RequestOptions): Promise<BuildInfo>;
 }
 
-/**
- * Which PromQL queries give the features of each group; the same shape in memory and in the JSON file. Queries may use variables (`$namespace`,
- * `${namespace}`, `${instance:raw}`); `expandQuerySet` substitutes them safely.
- */
-export interface QuerySet {
-  version: 1;
-  /** The step the features are meant to be read at, a Prometheus duration (`"30s"`). */
-  step?: string;
-  /** Default values of variables; the caller's values win. */
-  variables?: Record<string, string>;
-  /** Group name -> queries, in order. The same shape as `Manifest.querySet`. */
-  groups: Record<string, string[]>;
-}
+/** Defined with the manifest that stores it; see `src/core/types.ts`. */
+export type { QuerySet } from '../core/types';
 
 /** The features of a query set on one grid, and where each came from. */
 export interface QuerySetData {

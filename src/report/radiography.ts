@@ -2,7 +2,7 @@
  * One group's radiography as a static SVG figure: the same `radiographyDensity` as the panel, in
  * the paper's grayscale (dark = dense), with axes, the threshold marker and a density legend.
  */
-import { contourPath, radiographyDensity } from '../core/radiography';
+import { contourPath, radiographyDensity, radiographyDomain, radiographyGrays } from '../core/radiography';
 import { axes, escapeXml, formatNumber, MARGINS } from './svg';
 
 export interface RadiographyFigureInput {
@@ -17,14 +17,8 @@ const WIDTH = 300;
 const HEIGHT = 260;
 const LEVELS = 8;
 
-/** Grayscale from light (sparse) to black (dense), as in the paper. */
-function gray(level: number): string {
-  const v = Math.round(235 - (235 * (level + 1)) / LEVELS);
-  return `rgb(${v},${v},${v})`;
-}
-
 export function radiographyFigure(input: RadiographyFigureInput): string {
-  const m = { ...MARGINS, right: 40 };
+  const m = { ...MARGINS, right: 56 };
   const plotW = WIDTH - m.left - m.right;
   const plotH = HEIGHT - m.top - m.bottom;
   const header = `<figcaption><b>${escapeXml(input.group)}</b>: ${input.mse.length} anomalous points</figcaption>`;
@@ -33,12 +27,23 @@ export function radiographyFigure(input: RadiographyFigureInput): string {
   }
   const r = radiographyDensity(
     { x: input.mse, y: input.kpi },
-    { width: plotW, height: plotH, xScale: 'log', bandwidth: 12, cellSize: 4, levels: LEVELS }
+    {
+      width: plotW,
+      height: plotH,
+      xScale: 'log',
+      bandwidth: 12,
+      cellSize: 4,
+      levels: LEVELS,
+      xDomain: radiographyDomain(input.mse, 'log', input.threshold === undefined ? [] : [input.threshold]),
+    }
   );
+  const grays = radiographyGrays(LEVELS);
   const contours = r.contours
-    .map((c, i) => `<path d="${contourPath(c.coordinates)}" fill="${gray(i)}" stroke="none"/>`)
+    .map((c, i) => `<path d="${contourPath(c.coordinates)}" fill="${grays[i]}" stroke="none"/>`)
     .join('');
-  const xTicks = r.x.ticks(4).map((v) => ({ at: r.x(v), label: formatNumber(v) }));
+  // A log axis over less than a decade gets many ticks from d3: keep at most four, evenly.
+  const all = r.x.ticks(4);
+  const xTicks = all.filter((_, i) => i % Math.ceil(all.length / 4) === 0).map((v) => ({ at: r.x(v), label: formatNumber(v) }));
   const yTicks = r.y.ticks(5).map((v) => ({ at: r.y(v), label: formatNumber(v) }));
   const threshold =
     input.threshold !== undefined && input.threshold >= r.xDomain[0] && input.threshold <= r.xDomain[1]
@@ -46,12 +51,12 @@ export function radiographyFigure(input: RadiographyFigureInput): string {
       : '';
   const legend = Array.from({ length: LEVELS }, (_, i) => {
     const h = plotH / LEVELS;
-    return `<rect x="${plotW + 10}" y="${plotH - (i + 1) * h}" width="10" height="${h}" fill="${gray(i)}"/>`;
+    return `<rect x="${plotW + 10}" y="${plotH - (i + 1) * h}" width="10" height="${h}" fill="${grays[i]}"/>`;
   }).join('');
   const svg =
     `<svg width="${WIDTH}" height="${HEIGHT}" role="img"><g transform="translate(${m.left},${m.top})">` +
-    `<rect width="${plotW}" height="${plotH}" fill="#f4f4f4"/>${contours}${threshold}` +
+    `<rect width="${plotW}" height="${plotH}" fill="#fff"/>${contours}${threshold}` +
     axes(WIDTH, HEIGHT, { ticks: xTicks, title: `MSE ${input.group} (log)` }, { ticks: yTicks, title: input.kpiTitle }, m) +
-    `${legend}<text x="${plotW + 8}" y="-6">density</text></g></svg>`;
+    `${legend}<text x="${plotW + 4}" y="-6">density</text></g></svg>`;
   return `<figure class="radiography">${header}${svg}</figure>`;
 }

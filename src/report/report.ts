@@ -87,7 +87,7 @@ function scenarioSection(s: ReportScenario, groups: string[]): string {
     spans,
   })}<figcaption>Call profile from the SIP load generator.</figcaption></figure>`;
   return `<section id="${slug(s.name)}"><h2>${escapeXml(s.name)}</h2><p>${escapeXml(s.description)}</p>
-<table class="summary"><thead><tr><th>anomalous share</th>${groups.map((g) => `<th>${escapeXml(g)}</th>`).join('')}</tr></thead><tbody><tr><td></td>${summary}</tr></tbody></table>
+<table class="summary"><thead><tr><th></th>${groups.map((g) => `<th>${escapeXml(g)}</th>`).join('')}</tr></thead><tbody><tr><th>share of scored steps above threshold</th>${summary}</tr></tbody></table>
 <h3>Radiographies</h3><p class="note">Density of (reconstruction error, failed calls) over the threshold-crossing samples of each group; dark is dense. Each group has its own error scale.</p>
 <div class="grid">${radiographies}</div>
 <h3>Reconstruction error over time</h3><div class="grid">${calls}${mseCharts}</div>

@@ -64,7 +64,11 @@ export class Container {
   private heap = 0;
   private committed = 0;
   private libraryCache = 0;
+  /** Database pages in the node's page cache: they outlast the container. */
+  private dataResident = 0;
+  /** ... of which charged to this container's cgroup (it read or wrote them), and mapped by its process. */
   private dataCache = 0;
+  private dataMapped = 0;
   private rss = 0;
   private cache = 0;
   private workingSet = 0;
@@ -82,16 +86,18 @@ export class Container {
   /** Increments of the current step, for the node's totals. */
   readonly last = { user: 0, system: 0, readBytes: 0, writtenBytes: 0, reads: 0, writes: 0 };
 
-  beginStep(): void {
-    Object.assign(this.last, { user: 0, system: 0, readBytes: 0, writtenBytes: 0, reads: 0, writes: 0 });
-  }
-
   constructor(
     readonly spec: PodSpec,
     private readonly rng: Random
   ) {
     this.probePhase = rng.uniform() / spec.probesPerSecond;
-    this.start();
+    const st = spec.storage;
+    if (st) {
+      // Database files live in a volume of the pod: they outlast container restarts.
+      this.data = st.dataBytes;
+      this.sstables = st.kind === 'lsm' ? [0.4, 0.3, 0.2, 0.1].map((f) => f * st.dataBytes) : [];
+    }
+    this.restart();
   }
 
   get residentBytes(): number {
@@ -104,38 +110,36 @@ export class Container {
     return this.spec.baseFsUsage + this.currentLog + this.oldLogs.reduce((a, b) => a + b, 0);
   }
 
-  /** A new container in the same pod: cgroup counters from zero, cold memory, a fresh writable layer. */
-  private start(): void {
-    this.user = this.system = this.faults = this.majorFaults = 0;
-    this.readBytes = this.writtenBytes = this.reads = this.writes = 0;
-    this.age = 0;
-    this.held = this.heap = this.committed = 0;
-    this.dataCache = 0;
-    this.currentLog = 0;
-    this.oldLogs = [];
+  beginStep(): void {
+    Object.assign(this.last, { user: 0, system: 0, readBytes: 0, writtenBytes: 0, reads: 0, writes: 0 });
+  }
+
+  /**
+   * A new container in the same pod (first start, crash, OOM kill, failed liveness probe): cgroup
+   * counters from what the start itself costs, cold memory, a fresh writable layer.
+   */
+  restart(): void {
     const s = this.spec.start;
-    this.user += 0.8 * s.cpu;
-    this.system += 0.2 * s.cpu;
-    this.faults += s.faults;
-    this.majorFaults += s.majorFaults;
-    this.readBytes += s.readBytes;
-    this.reads += Math.ceil(s.readBytes / 131072);
+    const reads = Math.ceil(s.readBytes / 131072);
+    this.user = 0.8 * s.cpu;
+    this.system = 0.2 * s.cpu;
+    this.faults = s.faults;
+    this.majorFaults = s.majorFaults;
+    this.readBytes = s.readBytes;
+    this.reads = reads;
+    this.writtenBytes = this.writes = 0;
     this.last.user += 0.8 * s.cpu;
     this.last.system += 0.2 * s.cpu;
     this.last.readBytes += s.readBytes;
-    this.last.reads += Math.ceil(s.readBytes / 131072);
+    this.last.reads += reads;
+    this.age = 0;
+    this.held = this.heap = this.committed = 0;
+    // Pages the old container brought in stay cached but stay charged to its (removed) cgroup.
+    this.dataCache = this.dataMapped = 0;
+    this.currentLog = 0;
+    this.oldLogs = [];
     // Binaries and libraries read at start stay mapped: file pages, all active.
     this.libraryCache = s.readBytes;
-    const st = this.spec.storage;
-    if (st && this.data === 0) {
-      this.data = st.dataBytes;
-      this.sstables = st.kind === 'lsm' ? [0.4, 0.3, 0.2, 0.1].map((f) => f * st.dataBytes) : [];
-    }
-  }
-
-  /** The container is replaced by a new one (crash, OOM kill, liveness failure); the pod stays. */
-  restart(): void {
-    this.start();
   }
 
   /** Scales the counters as if the container had been up `factor` times longer than it has. */
@@ -233,14 +237,21 @@ export class Container {
     let majorFaults = this.rng.poisson(2e-5 * dt);
     const st = spec.storage;
     if (st?.kind === 'lsm') {
-      const rowReads = load.requests - load.writes;
-      const cachedShare = Math.min(1, this.dataCache / this.data);
-      const misses = this.rng.binomial(Math.round(rowReads), 1 - cachedShare);
-      // Data files are mmap'd: a row that is not cached is a major fault and a read from disk.
+      const rowReads = Math.round(load.requests - load.writes);
+      const misses = this.rng.binomial(rowReads, 1 - Math.min(1, this.dataResident / this.data));
+      // Data files are mmap'd: a row that is not cached is a major fault and a read from disk; a
+      // cached row this process has not mapped yet is a minor fault.
       majorFaults += misses;
       read += misses * st.rowBytes;
       readOps += misses;
-      this.dataCache = Math.min(this.data, this.dataCache + misses * st.rowBytes);
+      const firstTouches = this.rng.binomial(
+        rowReads - misses,
+        1 - Math.min(1, this.dataMapped / Math.max(this.dataResident, 1))
+      );
+      faults += (firstTouches * st.rowBytes) / PAGE;
+      this.dataResident += misses * st.rowBytes;
+      this.dataCache += misses * st.rowBytes;
+      this.dataMapped += (misses + firstTouches) * st.rowBytes;
       const logged = load.writes * st.bytesPerWrite;
       this.memtable += logged;
       written += logged;
@@ -253,23 +264,28 @@ export class Container {
         this.sstables.push(sstable);
         written += sstable;
         writeOps += Math.ceil(sstable / 1048576);
+        this.dataResident += sstable;
         this.dataCache += sstable;
-        const small = this.sstables.filter((s) => s < 0.05 * st.dataBytes);
+        this.dataMapped += sstable;
+        const small = this.sstables.filter((x) => x < 0.05 * st.dataBytes);
         if (small.length >= 4) {
-          // Size-tiered compaction: merge the small tables; what is not cached is read back from disk.
+          // Size-tiered compaction: merge the small tables, reading what is not cached from disk.
           const merged = small.reduce((a, b) => a + b, 0);
-          this.sstables = this.sstables.filter((s) => s >= 0.05 * st.dataBytes);
+          const uncached = merged * (1 - Math.min(1, this.dataResident / (this.data + sstable)));
+          this.sstables = this.sstables.filter((x) => x >= 0.05 * st.dataBytes);
           const compacted = Math.min(merged, distinct);
           this.sstables.push(compacted);
-          read += 0.3 * merged;
-          readOps += Math.ceil((0.3 * merged) / 1048576);
+          read += uncached;
+          readOps += Math.ceil(uncached / 1048576);
           written += compacted;
           writeOps += Math.ceil(compacted / 1048576);
           gcCpu += 2e-8 * merged;
         }
         this.data = this.sstables.reduce((a, b) => a + b, 0);
-        this.dataCache = Math.min(this.data, this.dataCache);
       }
+      this.dataResident = Math.min(this.data, this.dataResident);
+      this.dataCache = Math.min(this.dataResident, this.dataCache);
+      this.dataMapped = Math.min(this.dataResident, this.dataMapped);
     } else if (st?.kind === 'wal') {
       written += load.writes * st.bytesPerWrite;
       writeOps += 2 * load.writes; // append and fsync
@@ -372,10 +388,10 @@ export function containerSeries(
     ['container_memory_working_set_bytes', c],
     ['container_memory_rss', c],
     ['container_memory_cache', c],
-    ['container_memory_failures_total', { ...c, type: 'pgfault', scope: 'container' }],
-    ['container_memory_failures_total', { ...c, type: 'pgfault', scope: 'hierarchy' }],
-    ['container_memory_failures_total', { ...c, type: 'pgmajfault', scope: 'container' }],
-    ['container_memory_failures_total', { ...c, type: 'pgmajfault', scope: 'hierarchy' }],
+    ['container_memory_failures_total', { ...c, failure_type: 'pgfault', scope: 'container' }],
+    ['container_memory_failures_total', { ...c, failure_type: 'pgfault', scope: 'hierarchy' }],
+    ['container_memory_failures_total', { ...c, failure_type: 'pgmajfault', scope: 'container' }],
+    ['container_memory_failures_total', { ...c, failure_type: 'pgmajfault', scope: 'hierarchy' }],
     ['container_network_receive_bytes_total', net],
     ['container_network_transmit_bytes_total', net],
     ['container_network_receive_packets_total', net],

@@ -19,7 +19,7 @@ const cpu = (pod: string, kind = 'usage') =>
 const workingSet = (pod: string) =>
   `container_memory_working_set_bytes{container="${pod}",namespace="vims",pod="${pod}-0"}`;
 const pageFaults = (pod: string) =>
-  `container_memory_failures_total{container="${pod}",namespace="vims",pod="${pod}-0",scope="container",type="pgfault"}`;
+  `container_memory_failures_total{container="${pod}",failure_type="pgfault",namespace="vims",pod="${pod}-0",scope="container"}`;
 const packets = (pod: string, dir: 'receive' | 'transmit') =>
   `container_network_${dir}_packets_total{interface="eth0",namespace="vims",pod="${pod}-0"}`;
 
@@ -92,7 +92,7 @@ describe('simulate', () => {
       expect(features.filter((f) => f.includes(`pod="${pod}-0"`))).toHaveLength(21);
     }
     expect(features).toContain(
-      'container_memory_failures_total{container="homestead",namespace="vims",pod="homestead-0",scope="hierarchy",type="pgfault"}'
+      'container_memory_failures_total{container="homestead",failure_type="pgfault",namespace="vims",pod="homestead-0",scope="hierarchy"}'
     );
     expect(features).toContain(
       'container_network_receive_packets_dropped_total{interface="eth0",namespace="vims",pod="bono-0"}'

@@ -287,12 +287,14 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     for (let p = 0; p < containers.length; p++) {
       const spec = POD_SPECS[p];
       const inCall = spec.name === 'bono' || spec.name === 'sprout';
+      // Each stress-ng worker adds its private pages (~384 KB: stack, heap, copied data; the binary
+      // is shared page cache) and faults them in when launched.
       const foreign =
         p === bono && stressed > 0
           ? {
               user: 0.97 * stressCores * dt,
               system: 0.03 * stressCores * dt,
-              rss: STRESS_WORKERS * 2.5 * 2 ** 20,
+              rss: STRESS_WORKERS * 384 * 1024,
               faults: launches * STRESS_WORKERS * 700,
             }
           : NO_FOREIGN;

@@ -14,6 +14,8 @@ import { extname, join, normalize, resolve } from 'node:path';
 
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
+import { describeWith } from '../helpers/binaries';
+
 export const CHROMIUM = process.env.SYRROCA_CHROMIUM ?? '/usr/bin/chromium';
 
 const FLAGS = [
@@ -31,20 +33,9 @@ const FLAGS = [
  * `describe` when Chromium is installed. Without it the suite fails under SYRROCA_REQUIRE_INTEGRATION=1
  * (CI) and is skipped with a visible message otherwise.
  */
+/** A suite that needs Chromium: fails under SYRROCA_REQUIRE_INTEGRATION=1 when it is missing, else skips visibly. */
 export function describeWithChromium(name: string, body: () => void): void {
-  if (existsSync(CHROMIUM)) {
-    describe(name, body);
-  } else if (process.env.SYRROCA_REQUIRE_INTEGRATION === '1') {
-    describe(name, () => {
-      it('needs Chromium (SYRROCA_REQUIRE_INTEGRATION=1)', () => {
-        throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium, or set SYRROCA_CHROMIUM`);
-      });
-    });
-  } else {
-    // eslint-disable-next-line no-console
-    console.warn(`skipping "${name}": Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
-    describe.skip(name, body);
-  }
+  describeWith([CHROMIUM], name, body);
 }
 
 const ROOT = resolve(__dirname, '../..');

@@ -3,6 +3,7 @@ import { resolve } from 'path';
 
 import { action } from '../action';
 import { runDemo } from '../demo';
+import { engineOption, type Engine } from '../engine';
 import { positiveInt } from '../options';
 import { createProgress, type Progress } from '../progress';
 
@@ -10,6 +11,7 @@ interface DemoFlags {
   out: string;
   seed: number;
   quick: boolean;
+  engine: Engine;
 }
 
 export function register(program: Command): void {
@@ -19,6 +21,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output directory', 'demo-out')
     .option('--seed <n>', 'simulator and training seed', positiveInt, 1)
     .option('--quick', 'a shorter training (under 2 minutes on 2 cores)', false)
+    .addOption(engineOption())
     .action(
       action('demo', async (flags: DemoFlags) => {
         let progress: Progress | undefined;

@@ -1,17 +1,33 @@
 import { Option, type Command } from 'commander';
 
+import { SyrrocaError } from '../../core/errors';
 import { trainGroups } from '../../core/pipeline';
+import type { FeatureMatrix, GroupCatalog, Manifest } from '../../core/types';
+import { DEFAULT_QUERY_SET, querySetCatalog } from '../../prom/querySet';
 import { action } from '../action';
 import { writeArtifacts } from '../artifacts';
 import { readCatalog, readWideCsv } from '../io';
-import { fraction, positiveInt, positiveNumber, regex } from '../options';
+import { duration, fraction, positiveInt, positiveNumber, regex } from '../options';
+import {
+  addPrometheusOptions,
+  alignRange,
+  checkVariables,
+  dataSource,
+  fetchForCommand,
+  flagVariables,
+  prometheusClient,
+  querySetStep,
+  readQuerySet,
+  type PrometheusFlags,
+} from '../prometheus';
+import { engineOption, fastFactory, type Engine } from '../engine';
 import { createProgress, type Progress } from '../progress';
 import { loadTf } from '../tf';
 
-interface TrainFlags {
-  csv: string;
+interface TrainFlags extends PrometheusFlags {
+  csv?: string;
   out: string;
-  groups: string;
+  groups?: string;
   window: number;
   epochs: number;
   seed: number;
@@ -21,37 +37,112 @@ interface TrainFlags {
   quantile: number;
   k: number;
   patience: number;
+  stride: number;
+  engine: Engine;
+}
+
+interface TrainingData {
+  matrix: FeatureMatrix;
+  catalog: GroupCatalog;
+  stepSeconds?: number;
+  querySet?: Manifest['querySet'];
+}
+
+async function fromCsv(flags: TrainFlags & { csv: string }): Promise<TrainingData> {
+  if (flags.groups === 'query-set') {
+    throw new SyrrocaError('groups-query-set', '--groups query-set needs --prometheus: a CSV has no query set');
+  }
+  const [matrix, catalog] = await Promise.all([readWideCsv(flags.csv), readCatalog(flags.groups ?? 'auto')]);
+  return { matrix, catalog, stepSeconds: flags.step };
+}
+
+async function fromPrometheus(
+  flags: TrainFlags & { prometheus: string; from: number; to: number }
+): Promise<TrainingData> {
+  const querySet = flags.querySet !== undefined ? await readQuerySet(flags.querySet) : DEFAULT_QUERY_SET;
+  const source = flags.querySet ?? 'the default query set';
+  const variables = flagVariables(flags);
+  checkVariables(querySet, variables, source);
+  const step = flags.step ?? querySetStep(querySet);
+  if (step === undefined) {
+    throw new SyrrocaError('query-set-step', `${source} has no "step": give --step (e.g. --step 30s)`);
+  }
+  const range = alignRange(flags.from, flags.to, step);
+  const data = await fetchForCommand(prometheusClient(flags.prometheus), { querySet, variables, source }, range);
+  const catalog =
+    flags.groups === undefined || flags.groups === 'query-set'
+      ? querySetCatalog(data)
+      : await readCatalog(flags.groups);
+  return {
+    matrix: data.matrix,
+    catalog,
+    stepSeconds: step,
+    querySet: { queries: querySet, variables: { ...querySet.variables, ...variables } },
+  };
+}
+
+/** Columns in name order: the same data trains the same model whichever order its source lists the series in. */
+function byName(matrix: FeatureMatrix): FeatureMatrix {
+  const order = matrix.features.map((_, j) => j).sort((a, b) => (matrix.features[a] < matrix.features[b] ? -1 : 1));
+  return {
+    timestamps: matrix.timestamps,
+    features: order.map((j) => matrix.features[j]),
+    columns: order.map((j) => matrix.columns[j]),
+  };
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('train')
-    .description('train one LSTM autoencoder per resource group on nominal data')
-    .requiredOption('--csv <file>', 'wide CSV of nominal data: timestamp,<feature>,...')
+    .description('train one LSTM autoencoder per resource group on nominal data, from a CSV or from Prometheus')
+    .option('--csv <file>', 'wide CSV of nominal data: timestamp,<feature>,...');
+  addPrometheusOptions(command, { range: true })
     .requiredOption('--out <dir>', 'models directory to write (replaced atomically)')
-    .option('--groups <spec>', 'auto (cAdvisor/node-exporter catalog), single, or a JSON file of group -> regexes', 'auto')
+    .option(
+      '--groups <spec>',
+      'auto (cAdvisor/node-exporter catalog), single, a JSON file of group -> regexes, or query-set ' +
+        '(the groups of the query set; the default with --prometheus)'
+    )
     .option('--window <steps>', 'window length in steps', positiveInt, 10)
     .option('--epochs <n>', 'maximum epochs (early stopping on the held-back tail)', positiveInt, 30)
     .option('--patience <n>', 'epochs without improvement before stopping', positiveInt, 3)
     .option('--seed <n>', 'seed for initialization and shuffling', positiveInt, 1)
-    .option('--step <seconds>', 'resampling step (default: the median spacing of the data)', positiveNumber)
+    .option(
+      '--step <duration>',
+      "resampling step, e.g. 30 or 30s (CSV: default the data's median spacing; Prometheus: the query set's step, 30s by default)",
+      duration
+    )
     .option('--exclude <regex>', 'features left out of every group (service KPIs)', regex, /^sipp_/)
-    .addOption(new Option('--threshold <method>', 'how the threshold is set from the training error').choices(['quantile', 'mean-k-sigma']).default('quantile'))
+    .addOption(
+      new Option('--threshold <method>', 'how the threshold is set from the training error')
+        .choices(['quantile', 'mean-k-sigma'])
+        .default('quantile')
+    )
     .option('--quantile <q>', 'quantile of the training error for the threshold', fraction, 0.99)
     .option('--k <k>', 'k of mean + k sigma', positiveNumber, 3)
+    .option('--stride <steps>', 'steps between training windows (1 = every window)', positiveInt, 1)
+    .addOption(engineOption())
     .action(
       action('train', async (flags: TrainFlags) => {
-        const [tf, matrix, catalog] = await Promise.all([loadTf(), readWideCsv(flags.csv), readCatalog(flags.groups)]);
+        const source = dataSource(flags);
+        const [tf, data] = await Promise.all([
+          loadTf(),
+          source === 'csv'
+            ? fromCsv(flags as TrainFlags & { csv: string })
+            : fromPrometheus(flags as TrainFlags & { prometheus: string; from: number; to: number }),
+        ]);
         let progress: Progress | undefined;
         let current = '';
-        const trained = await trainGroups(tf, matrix, {
-          catalog,
+        const trained = await trainGroups(tf, byName(data.matrix), {
+          catalog: data.catalog,
           exclude: flags.exclude,
           window: flags.window,
+          stride: flags.stride,
+          fast: fastFactory(flags.engine),
           epochs: flags.epochs,
           patience: flags.patience,
           seed: flags.seed,
-          stepSeconds: flags.step,
+          stepSeconds: data.stepSeconds,
           threshold: { method: flags.threshold, quantile: flags.quantile, k: flags.k },
           onEpoch: (group, epoch, epochs, loss, validationLoss) => {
             if (group !== current) {
@@ -59,10 +150,16 @@ export function register(program: Command): void {
               current = group;
               progress = createProgress(`train ${group.padEnd(10)}`, epochs, ['loss', 'val']);
             }
-            progress!.update(epoch, { loss: loss.toFixed(5), val: validationLoss === null ? '-' : validationLoss.toFixed(5) });
+            progress!.update(epoch, {
+              loss: loss.toFixed(5),
+              val: validationLoss === null ? '-' : validationLoss.toFixed(5),
+            });
           },
         });
         progress?.stop();
+        if (data.querySet) {
+          trained.forEach((t) => (t.manifest.querySet = data.querySet));
+        }
         await writeArtifacts(tf, flags.out, trained);
         for (const { manifest } of trained) {
           process.stderr.write(

@@ -14,6 +14,7 @@ export interface ServerOptions {
   registry: Registry;
   /** Root of the models directory served under /models/. */
   modelsDir: () => string;
+  /** `ok` false answers 503 (e.g. while shutting down); `detail` is added to the JSON body. */
   health: () => { ok: boolean; detail: Record<string, unknown> };
   /** Slow clients are cut after this long (headers and whole request). */
   requestTimeoutMs?: number;
@@ -47,18 +48,29 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Server
     res.setHeader('Allow', 'GET, HEAD, OPTIONS');
     return send(res, 405, 'text/plain', 'method not allowed\n');
   }
-  if (req.headers['content-length'] && req.headers['content-length'] !== '0') {
+  if ((req.headers['content-length'] && req.headers['content-length'] !== '0') || req.headers['transfer-encoding']) {
     return send(res, 413, 'text/plain', 'request bodies are not accepted\n');
   }
   const url = new URL(req.url ?? '/', 'http://exporter');
+  const models = url.pathname === '/models' || url.pathname.startsWith('/models/');
+  if (req.method === 'OPTIONS' && !models) {
+    res.setHeader('Allow', 'GET, HEAD');
+    return send(res, 405, 'text/plain', 'method not allowed\n');
+  }
   if (url.pathname === '/metrics') {
     return send(res, 200, options.registry.contentType, await options.registry.metrics(), req.method === 'HEAD');
   }
   if (url.pathname === '/healthz') {
     const { ok, detail } = options.health();
-    return send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ ok, ...detail }) + '\n', req.method === 'HEAD');
+    return send(
+      res,
+      ok ? 200 : 503,
+      'application/json',
+      JSON.stringify({ ok, ...detail }) + '\n',
+      req.method === 'HEAD'
+    );
   }
-  if (url.pathname === '/models' || url.pathname.startsWith('/models/')) {
+  if (models) {
     return serveModelFile(req, res, url.pathname.slice('/models'.length), options.modelsDir());
   }
   return send(res, 404, 'text/plain', 'not found: this exporter serves /metrics, /healthz and /models/\n');
@@ -94,12 +106,19 @@ async function serveModelFile(req: IncomingMessage, res: ServerResponse, path: s
   if (!stat || !stat.isFile()) {
     return send(res, 404, 'text/plain', 'no such model file\n');
   }
-  res.writeHead(200, { 'Content-Type': TYPES[extname(file)], 'Content-Length': stat.size, 'Cache-Control': 'no-cache' });
+  res.writeHead(200, {
+    'Content-Type': TYPES[extname(file)],
+    'Content-Length': stat.size,
+    'Cache-Control': 'no-cache',
+  });
   if (req.method === 'HEAD') {
     res.end();
     return;
   }
-  createReadStream(file).pipe(res);
+  // The file may vanish between stat and read (a training swapping the directory in): cut the response.
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string, headOnly = false): void {

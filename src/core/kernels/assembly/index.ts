@@ -1,0 +1,3 @@
+// @ts-nocheck: AssemblyScript entry (compiled by asc), not TypeScript for tsc.
+export * from './forward';
+export * from './backward';

@@ -1,0 +1,263 @@
+/**
+ * `--prometheus` for train, score and serve: the options, which query set to ask (a file, the one
+ * the models were trained with, or one derived from their features), the variables, and fetching
+ * with progress and warnings.
+ */
+import type { Command } from 'commander';
+
+import { SyrrocaError } from '../core/errors';
+import type { FeatureMatrix, Manifest, QuerySet } from '../core/types';
+import { createPrometheusClient } from '../prom/client';
+import { featureQuerySet } from '../prom/derive';
+import { fetchQuerySet, parseDuration, parseQuerySet } from '../prom/querySet';
+import { parseTemplate, templateVariables } from '../prom/template';
+import type { PrometheusClient, PrometheusClientOptions, QuerySetData } from '../prom/types';
+import { readText } from './io';
+import { time, variable } from './options';
+import { createProgress } from './progress';
+
+export interface PrometheusFlags {
+  prometheus?: string;
+  from?: number;
+  to?: number;
+  querySet?: string;
+  namespace?: string;
+  var?: Record<string, string>;
+}
+
+/** Adds the options that read features from Prometheus; `range` adds --from and --to (not for serve). */
+export function addPrometheusOptions(command: Command, { range }: { range: boolean }): Command {
+  command.option(
+    '--prometheus <url>',
+    'Prometheus API root, e.g. http://prometheus:9090 (user:password@ for basic auth)'
+  );
+  if (range) {
+    command
+      .option('--from <time>', 'start: unix seconds, RFC 3339 or now-<duration> (with --prometheus)', (v) => time(v))
+      .option('--to <time>', 'end: unix seconds, RFC 3339 or now (with --prometheus)', (v) => time(v));
+  }
+  return command
+    .option(
+      '--query-set <file>',
+      'JSON query set: per group, the PromQL queries of its features (default: cAdvisor + node-exporter)'
+    )
+    .option('--namespace <ns>', 'value of $namespace in the query set (the default set selects this namespace)')
+    .option('--var <name=value>', 'value of another query set variable (repeatable)', variable);
+}
+
+const PROMETHEUS_ONLY: Array<[keyof PrometheusFlags, string]> = [
+  ['from', '--from'],
+  ['to', '--to'],
+  ['querySet', '--query-set'],
+  ['namespace', '--namespace'],
+  ['var', '--var'],
+];
+
+/**
+ * Where train and score read their data: exactly one of a CSV file and Prometheus (with a range).
+ * Throws a SyrrocaError that says which options to give.
+ */
+export function dataSource(flags: PrometheusFlags & { csv?: string }): 'csv' | 'prometheus' {
+  if (flags.csv !== undefined && flags.prometheus !== undefined) {
+    throw new SyrrocaError(
+      'source-conflict',
+      '--csv and --prometheus are mutually exclusive: read the data from one of them'
+    );
+  }
+  if (flags.csv !== undefined) {
+    const misplaced = PROMETHEUS_ONLY.filter(([key]) => flags[key] !== undefined).map(([, option]) => option);
+    if (misplaced.length > 0) {
+      const verb = misplaced.length === 1 ? 'applies' : 'apply';
+      throw new SyrrocaError('source-options', `${misplaced.join(', ')} ${verb} only with --prometheus, not with --csv`);
+    }
+    return 'csv';
+  }
+  if (flags.prometheus === undefined) {
+    throw new SyrrocaError('source-missing', 'no data: give --csv FILE, or --prometheus URL --from TIME --to TIME');
+  }
+  if (flags.from === undefined || flags.to === undefined) {
+    throw new SyrrocaError(
+      'source-range',
+      '--prometheus needs the range too: add --from TIME --to TIME (e.g. --from now-6h --to now)'
+    );
+  }
+  if (flags.to <= flags.from) {
+    throw new SyrrocaError(
+      'source-range',
+      `--to (${new Date(flags.to * 1000).toISOString()}) is not after --from (${new Date(flags.from * 1000).toISOString()})`
+    );
+  }
+  return 'prometheus';
+}
+
+/** A client for `--prometheus`, after checking that the URL is one. */
+export function prometheusClient(
+  url: string,
+  options: Omit<PrometheusClientOptions, 'baseUrl'> = {}
+): PrometheusClient {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // reported below
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new SyrrocaError(
+      'prom-url',
+      `--prometheus ${JSON.stringify(url)} is not an http(s) URL; give e.g. http://prometheus:9090`
+    );
+  }
+  return createPrometheusClient({ baseUrl: url, ...options });
+}
+
+export async function readQuerySet(path: string): Promise<QuerySet> {
+  return parseQuerySet(await readText(path, 'query set'), path);
+}
+
+/** Variable values from the flags: `--var`s, and `--namespace` for `$namespace`. */
+export function flagVariables(flags: PrometheusFlags): Record<string, string> {
+  return { ...flags.var, ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}) };
+}
+
+/** Throws when a variable of the query set has no value, naming the option that gives it. */
+export function checkVariables(querySet: QuerySet, values: Record<string, string>, source: string): void {
+  const known = { ...querySet.variables, ...values };
+  const used = new Set(
+    Object.values(querySet.groups).flatMap((queries) => queries.flatMap((q) => templateVariables(parseTemplate(q))))
+  );
+  const missing = [...used].filter((name) => !Object.prototype.hasOwnProperty.call(known, name));
+  if (missing.length > 0) {
+    const how = missing.map((name) => (name === 'namespace' ? '--namespace NS' : `--var ${name}=VALUE`)).join(' and ');
+    throw new SyrrocaError(
+      'query-set-variable',
+      `the query set (${source}) uses ${missing.map((name) => `$${name}`).join(', ')} without a value: give ${how}`
+    );
+  }
+}
+
+/** What to ask Prometheus for the models: the query set and its variable values. */
+export interface ModelsQuery {
+  querySet: QuerySet;
+  variables: Record<string, string>;
+  /** Where it comes from, for messages. */
+  source: string;
+  /** Derived from the features: keep only the models' features from what it returns. */
+  features?: Set<string>;
+}
+
+/**
+ * The query set for scoring trained models: `--query-set` if given, else the one stored in their
+ * manifests (all the same: one training run), else one derived from their features. Variables:
+ * the ones used in training, overridden by the flags.
+ */
+export async function modelsQuery(
+  manifests: Manifest[],
+  flags: PrometheusFlags,
+  modelsDir: string
+): Promise<ModelsQuery> {
+  const overrides = flagVariables(flags);
+  let query: ModelsQuery;
+  if (flags.querySet !== undefined) {
+    query = { querySet: await readQuerySet(flags.querySet), variables: overrides, source: flags.querySet };
+  } else if (manifests.some((m) => m.querySet)) {
+    const stored = manifests.map((m) => m.querySet);
+    const first = JSON.stringify(stored[0]);
+    const odd = manifests.find((m, i) => JSON.stringify(stored[i]) !== first);
+    if (odd) {
+      throw new SyrrocaError(
+        'query-set-mismatch',
+        `${modelsDir}: the models of groups ${manifests[0].group} and ${odd.group} were trained with different query sets ` +
+          '(or one from CSV); train them together, or give --query-set'
+      );
+    }
+    const source = `${modelsDir} (the query set of its training)`;
+    query = {
+      querySet: parseQuerySet(stored[0]!.queries, source),
+      variables: { ...stored[0]!.variables, ...overrides },
+      source,
+    };
+  } else {
+    const groups = Object.fromEntries(manifests.map((m) => [m.group, m.features.map((f) => f.name)]));
+    query = {
+      querySet: featureQuerySet(groups),
+      variables: overrides,
+      source: `${modelsDir} (its feature names)`,
+      features: new Set(manifests.flatMap((m) => m.features.map((f) => f.name))),
+    };
+  }
+  checkVariables(query.querySet, query.variables, query.source);
+  return query;
+}
+
+/** The step of a query set in seconds, or undefined when it has none. */
+export function querySetStep(querySet: QuerySet): number | undefined {
+  return querySet.step === undefined ? undefined : parseDuration(querySet.step);
+}
+
+/** Only the named features of a matrix, in its order. */
+export function keepFeatures(matrix: FeatureMatrix, names: Set<string>): FeatureMatrix {
+  const kept = matrix.features.map((f, j) => j).filter((j) => names.has(matrix.features[j]));
+  return {
+    timestamps: matrix.timestamps,
+    features: kept.map((j) => matrix.features[j]),
+    columns: kept.map((j) => matrix.columns[j]),
+  };
+}
+
+const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+
+/**
+ * Fetches the query set over the range for a command line: a progress bar on a terminal (one
+ * summary line otherwise), a warning for each query that matched nothing, and an error when
+ * nothing matched at all.
+ */
+export async function fetchForCommand(
+  client: PrometheusClient,
+  query: ModelsQuery,
+  range: { start: number; end: number; step: number }
+): Promise<QuerySetData> {
+  const total = Object.values(query.querySet.groups).reduce((n, q) => n + q.length, 0);
+  const progress = process.stderr.isTTY ? createProgress('fetch', total) : undefined;
+  const started = Date.now();
+  let data: QuerySetData;
+  try {
+    data = await fetchQuerySet(client, query.querySet, range, query.variables, {
+      onProgress: (done) => progress?.update(done),
+    });
+  } finally {
+    progress?.stop();
+  }
+  if (query.features) {
+    data = { ...data, matrix: keepFeatures(data.matrix, query.features) };
+  }
+  if (!progress) {
+    process.stderr.write(
+      `fetched ${data.matrix.features.length} series of ${data.matrix.timestamps.length} steps (${total} queries) ` +
+        `from ${client.url} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`
+    );
+  }
+  for (const { group, query: q } of data.empty) {
+    process.stderr.write(
+      `warning: query of group ${group} matched no series from ${iso(range.start)} to ${iso(range.end)}: ${q}\n`
+    );
+  }
+  if (data.matrix.features.length === 0) {
+    const namespace = query.variables.namespace !== undefined ? ` (namespace "${query.variables.namespace}")` : '';
+    throw new SyrrocaError(
+      'prom-no-data',
+      `no query of ${query.source} matched any series in ${client.url} from ${iso(range.start)} to ${iso(range.end)}${namespace}: ` +
+        'check the range, the variables, and that Prometheus scrapes these metrics'
+    );
+  }
+  return data;
+}
+
+/** Grid-aligned range: starts at the first multiple of the step at or after `from`, ends at the last at or before `to`. */
+export function alignRange(from: number, to: number, step: number): { start: number; end: number; step: number } {
+  const start = Math.ceil(from / step - 1e-9) * step;
+  const end = Math.floor(to / step + 1e-9) * step;
+  if (end < start) {
+    throw new SyrrocaError('source-range', `the range ${iso(from)} to ${iso(to)} holds no step of ${step} s; widen it`);
+  }
+  return { start, end, step };
+}

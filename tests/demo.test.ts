@@ -1,0 +1,96 @@
+/**
+ * The main job, as a newcomer runs it: `syrroca demo --quick` end to end on the simulator, checked
+ * on its summary against the paper's three experiments, and its report opened in real Chromium.
+ */
+import { mkdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+
+import type { DemoSummary } from '../src/node/demo';
+import { describeWithChromium, launchBrowser } from './browser/harness';
+import { ROOT, runCli, tempDir } from './helpers/cli';
+
+const out = tempDir('demo');
+let summary: DemoSummary;
+let stdout = '';
+
+beforeAll(async () => {
+  const result = await runCli(['demo', '--quick', '--seed', '1', '--out', out.path]);
+  stdout = result.stdout;
+  if (result.code !== 0) {
+    throw new Error(`demo failed (${result.code}): ${result.stderr}`);
+  }
+  summary = JSON.parse(readFileSync(join(out.path, 'summary.json'), 'utf8'));
+}, 900_000);
+afterAll(() => out.remove());
+
+const share = (scenario: string, group: string) => summary.scenarios[scenario].groups[group].anomalousShare;
+const GROUPS = ['cpu', 'memory', 'network', 'filesystem'];
+
+describe('npm run demo -- --quick', () => {
+  it('prints each scenario and where the report is', () => {
+    expect(stdout).toContain('cpu-stress');
+    expect(stdout).toContain(join(out.path, 'report.html'));
+  });
+
+  it('keeps every group at or below 3% anomalous on the held-out nominal day', () => {
+    for (const g of GROUPS) {
+      expect(share('nominal', g)).toBeLessThanOrEqual(0.03);
+    }
+  });
+
+  it('puts the network group first under packet loss, at least 3x its nominal share, explained by S-CSCF / P-CSCF packet series', () => {
+    const network = share('packet-loss', 'network');
+    for (const g of GROUPS.filter((g) => g !== 'network')) {
+      expect(network).toBeGreaterThan(share('packet-loss', g));
+    }
+    expect(network).toBeGreaterThanOrEqual(3 * Math.max(share('nominal', 'network'), 0.01));
+    const top = summary.scenarios['packet-loss'].groups.network.characterization[0].features;
+    const container = top.filter((f) => f.startsWith('container_'));
+    expect(container.length).toBeGreaterThan(0);
+    expect(container.every((f) => /pod="(bono|sprout)-0"/.test(f))).toBe(true);
+  });
+
+  it('raises cpu, network and memory to at least 3x their nominal share under overload', () => {
+    for (const g of ['cpu', 'network', 'memory']) {
+      expect(share('overload', g)).toBeGreaterThanOrEqual(3 * Math.max(share('nominal', g), 0.01));
+    }
+  });
+
+  it('follows the CPU stress level in the cpu group, explained first by P-CSCF CPU series', () => {
+    const cpu = summary.scenarios['cpu-stress'].groups.cpu;
+    expect(cpu.stressSpearman).toBeGreaterThanOrEqual(0.8);
+    const bono = cpu.characterization[0].features.filter((f) => f.startsWith('container_'));
+    expect(bono.length).toBeGreaterThan(0);
+    expect(bono.every((f) => f.startsWith('container_cpu_') && f.includes('pod="bono-0"'))).toBe(true);
+  });
+
+  it('writes the models, one JSONL of scores per scenario, the summary and the report', () => {
+    const models = JSON.parse(readFileSync(join(out.path, 'models', 'models.json'), 'utf8'));
+    expect(models.groups).toEqual(GROUPS);
+    for (const scenario of ['nominal', 'packet-loss', 'overload', 'cpu-stress']) {
+      const first = JSON.parse(readFileSync(join(out.path, 'scores', `${scenario}.jsonl`), 'utf8').split('\n')[0]);
+      expect(Object.keys(first).sort()).toEqual(['anomalous', 'features', 'group', 'mse', 't', 'threshold']);
+    }
+  });
+});
+
+describeWithChromium('the demo report in Chromium', () => {
+  it('renders the radiographies and the features table without console errors', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { page, errors } = await browser.newPage();
+      await page.goto(`file://${join(out.path, 'report.html')}`);
+      expect(await page.locator('section').count()).toBe(4);
+      // Four radiographies per scenario, and contours drawn where the scenario has anomalies.
+      expect(await page.locator('figure.radiography').count()).toBe(16);
+      expect(await page.locator('#packet-loss figure.radiography path[fill^="rgb"]').count()).toBeGreaterThan(0);
+      expect(await page.locator('#cpu-stress table').last().locator('tbody tr').count()).toBeGreaterThan(0);
+      const dir = join(ROOT, 'tests', 'output');
+      mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: join(dir, 'demo-report.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
