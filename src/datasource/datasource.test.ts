@@ -134,7 +134,16 @@ const group = (name: string) => ({
   group: name,
   features: ['a', 'b'].map((f) => ({ name: `${name}_${f}{namespace="ims"}`, kind: 'gauge' as const, min: 0, max: 1 })),
   grouping: { catalog: { rules: [{ group: name, patterns: [`^${name}_`] }], fallback: null }, exclude: null },
-  querySet: { [name]: ['a', 'b'].map((f) => `${name}_${f}{namespace="$namespace"}`) },
+  // Trained from Prometheus: the query set (both groups, one training run) is stored in each manifest.
+  querySet: {
+    queries: {
+      version: 1 as const,
+      groups: Object.fromEntries(
+        ['cpu', 'network'].map((g) => [g, ['a', 'b'].map((f) => `${g}_${f}{namespace="$namespace"}`)])
+      ),
+    },
+    variables: { namespace: 'training-ns' },
+  },
 });
 
 function datasource(options: Partial<RadiographyOptions> = {}): RadiographyDataSource {
@@ -285,10 +294,13 @@ describe('RadiographyDataSource', () => {
     );
   });
 
-  it('asks for a namespace when neither the dashboard nor the settings give one', async () => {
+  it('reads the namespace training used when neither the dashboard nor the settings name one', async () => {
     templateSrv = fakeTemplateSrv({});
-    const response = await run(datasource(), request([{}]));
-    expect(response.errors?.[0]).toMatchObject({ refId: 'A', data: { error: 'variable-missing' } });
+    await run(datasource(), request([{}]));
+    const queries = grafana.requests
+      .filter((r) => r.url.endsWith('query_range'))
+      .map((r) => new URLSearchParams(String(r.data)).get('query'));
+    expect(queries).toContain('cpu_a{namespace="training-ns"}');
   });
 
   it("reports, on Save & test, Prometheus' version, the verified models and the backend", async () => {

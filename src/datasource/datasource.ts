@@ -209,18 +209,18 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
     const templateSrv = getTemplateSrv();
     const { scopedVars } = request;
     const plan = planScoring(loaded.models, {
+      source: loaded.url,
       groups: resolveGroups(templateSrv, target.groups, scopedVars),
       from: request.range.from.valueOf() / 1000,
       to: request.range.to.valueOf() / 1000,
       maxPoints: this.options.maxPoints ?? DEFAULT_MAX_POINTS,
     });
-    const vars = resolveQuerySetVars(
-      templateSrv,
-      plan.querySet,
-      planVariables(plan),
-      { namespace: this.options.namespace },
-      scopedVars
-    );
+    // Dashboard variables first, then this data source's namespace, then the values training used.
+    const defaults = {
+      ...plan.query.variables,
+      ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
+    };
+    const vars = resolveQuerySetVars(templateSrv, plan.query.querySet, planVariables(plan), defaults, scopedVars);
     const client = this.prometheus();
     const key = JSON.stringify([plan.models.map((m) => m.manifest.group), plan.start, plan.end, plan.step, vars]);
     const [outcome, kpi] = await Promise.all([

@@ -4,7 +4,13 @@ import { queryError, runMeta } from './meta';
 import { planScoring, type ScoringOutcome } from './scoring';
 import { fakeModel, manifest } from './testing/fixtures';
 
-const plan = planScoring([fakeModel(manifest({ group: 'cpu' }))], { groups: [], from: 0, to: 270, maxPoints: 1e6 });
+const plan = planScoring([fakeModel(manifest({ group: 'cpu' }))], {
+  source: 'models/',
+  groups: [],
+  from: 0,
+  to: 270,
+  maxPoints: 1e6,
+});
 const score = (t: number) => ({ t, group: 'cpu', mse: 0.1, threshold: 0.5, anomalous: false, features: [] });
 const outcome: ScoringOutcome = {
   // 8 of the 10 steps 0, 30, ..., 270 scored.

@@ -1,5 +1,4 @@
 import type { FeatureMatrix } from '../core/types';
-import { DEFAULT_QUERY_SET } from '../prom';
 import { dataStepHint, fetchKpi, inChunks, planScoring, planVariables, runScoring } from './scoring';
 import { fakeClient, fakeModel, manifest, series } from './testing/fixtures';
 
@@ -10,7 +9,7 @@ const network = fakeModel(manifest({ group: 'network', features: features('netwo
 
 describe('planScoring', () => {
   it('reads from one window of history before the first step of the range to the last', () => {
-    const plan = planScoring([cpu, network], { groups: [], from: 1000, to: 4000, maxPoints: 1e6 });
+    const plan = planScoring([cpu, network], { source: 'models/', groups: [], from: 1000, to: 4000, maxPoints: 1e6 });
     // first = ceil(1000 / 30) * 30; the 10-step window needs 10 steps before it (counters one more than gauges).
     expect(plan.first).toBe(1020);
     expect(plan.start).toBe(720);
@@ -22,34 +21,59 @@ describe('planScoring', () => {
 
   it('refuses a range above the point budget and says how far to narrow it', () => {
     // Budget 500 over 5 features: 100 steps, 99 intervals of 30 s minus 300 s of history = 2670 s = 44 min.
-    expect(() => planScoring([cpu, network], { groups: [], from: 1000, to: 4000, maxPoints: 500 })).toThrow(
+    expect(() =>
+      planScoring([cpu, network], { source: 'models/', groups: [], from: 1000, to: 4000, maxPoints: 500 })
+    ).toThrow(
       'this range needs 110 steps x 5 features = 550 points, more than the 500 this data source scores in a browser tab: ' +
         'narrow the time range to at most 44 min, select fewer groups, or raise "Point budget" in the data source settings'
     );
   });
 
   it('scores only the groups asked for, and names the groups there are when one has no model', () => {
-    expect(planScoring([cpu, network], { groups: ['network'], from: 0, to: 60, maxPoints: 1e6 }).models).toEqual([
-      network,
-    ]);
-    expect(() => planScoring([cpu, network], { groups: ['disk', 'cpu'], from: 0, to: 60, maxPoints: 1e6 })).toThrow(
-      'no model for group(s) disk; the models have cpu, network'
-    );
+    expect(
+      planScoring([cpu, network], { source: 'models/', groups: ['network'], from: 0, to: 60, maxPoints: 1e6 }).models
+    ).toEqual([network]);
+    expect(() =>
+      planScoring([cpu, network], { source: 'models/', groups: ['disk', 'cpu'], from: 0, to: 60, maxPoints: 1e6 })
+    ).toThrow('no model for group(s) disk; the models have cpu, network');
   });
 
-  it("reads each group with the queries its manifest records, else with the default query set's", () => {
-    const own = fakeModel(manifest({ group: 'memory', querySet: { memory: ['my_memory{ns="$namespace"}'] } }));
-    const plan = planScoring([cpu, own], { groups: [], from: 0, to: 60, maxPoints: 1e6 });
-    expect(plan.querySet.groups).toEqual({ cpu: DEFAULT_QUERY_SET.groups.cpu, memory: ['my_memory{ns="$namespace"}'] });
-    expect(planVariables(plan)).toEqual(['namespace', 'instance']);
+  it('reads what training read: the query set stored in the manifests, with the values training gave its variables', () => {
+    const queries = {
+      version: 1 as const,
+      variables: { instance: '.+' },
+      groups: { cpu: ['x{namespace="$namespace"}'], memory: ['y'] },
+    };
+    const stored = { queries, variables: { namespace: 'vims' } };
+    const cpuStored = fakeModel(manifest({ group: 'cpu', querySet: stored }));
+    const memoryStored = fakeModel(manifest({ group: 'memory', querySet: stored }));
+    const plan = planScoring([cpuStored, memoryStored], {
+      source: 'models/',
+      groups: ['cpu'],
+      from: 0,
+      to: 60,
+      maxPoints: 1e6,
+    });
+    // The whole set: groups are made over every feature read, as in training.
+    expect(plan.query.querySet.groups).toEqual(queries.groups);
+    expect(plan.query.variables).toEqual({ namespace: 'vims' });
+    expect(plan.query.features).toBeUndefined();
+    expect(planVariables(plan)).toEqual(['namespace']);
   });
 
-  it('reads a group the query set has no entry for (what no catalog rule matched) with every query of the set, each once', () => {
-    const other = fakeModel(manifest({ group: 'other' }));
-    const plan = planScoring([cpu, other], { groups: [], from: 0, to: 60, maxPoints: 1e6 });
-    const all = Object.values(DEFAULT_QUERY_SET.groups).flat();
-    expect(plan.querySet.groups.cpu).toEqual(DEFAULT_QUERY_SET.groups.cpu);
-    expect(plan.querySet.groups.other).toEqual(all.filter((q) => !DEFAULT_QUERY_SET.groups.cpu.includes(q)));
+  it("reads exactly the selected models' features when they were trained from CSV", () => {
+    const plan = planScoring([cpu, network], {
+      source: 'models/',
+      groups: ['network'],
+      from: 0,
+      to: 60,
+      maxPoints: 1e6,
+    });
+    expect(plan.query.features).toEqual(new Set(['network_0', 'network_1']));
+    expect(plan.query.querySet.groups).toEqual({
+      network: ['max by (__name__) (network_0)', 'max by (__name__) (network_1)'],
+    });
+    expect(plan.query.source).toBe('models/ (its feature names)');
   });
 });
 
@@ -84,7 +108,7 @@ describe('runScoring', () => {
       { name: 'a_total{ns="vims"}', kind: 'counter', min: 0, max: 10 },
       { name: 'g', kind: 'gauge', min: 0, max: 100 },
     ],
-    querySet: { cpu: ['a_total{ns="$namespace"}', 'g', 'absent'] },
+    querySet: { queries: { version: 1, groups: { cpu: ['a_total{ns="$namespace"}', 'g', 'absent'] } }, variables: {} },
     threshold: { method: 'quantile', quantile: 0.99, value: 0.6 },
   });
   const client = fakeClient((query, range) => {
@@ -95,7 +119,7 @@ describe('runScoring', () => {
   });
 
   it('scores the features read from Prometheus with the core pipeline, from the first step of the range', async () => {
-    const plan = planScoring([fakeModel(m)], { groups: [], from: 60, to: 120, maxPoints: 1e6 });
+    const plan = planScoring([fakeModel(m)], { source: 'models/', groups: [], from: 60, to: 120, maxPoints: 1e6 });
     const outcome = await runScoring(client, plan, { vars: { namespace: 'vims' }, chunk: 8, now: () => 0 });
     expect(client.queries).toContain('a_total{ns="vims"}');
     // Scaled increments of a: NaN .5 .5 1 1; scaled g: 0 .5 1 .5 0; MSE of the last step against zeros.
@@ -110,7 +134,7 @@ describe('runScoring', () => {
   });
 
   it('names the queries that matched nothing when the models miss features', async () => {
-    const plan = planScoring([fakeModel(m)], { groups: [], from: 60, to: 120, maxPoints: 1e6 });
+    const plan = planScoring([fakeModel(m)], { source: 'models/', groups: [], from: 60, to: 120, maxPoints: 1e6 });
     const empty = fakeClient(() => []);
     await expect(runScoring(empty, plan, { vars: { namespace: 'vims' }, chunk: 8 })).rejects.toThrow(
       /the data lacks 2 feature\(s\).*3 queries matched no series in the range \(with namespace="vims"\): `a_total\{ns="vims"\}`, `g`, `absent`; check the namespace/
@@ -118,7 +142,7 @@ describe('runScoring', () => {
   });
 
   it('reads nothing when the range holds no step of the grid', async () => {
-    const plan = planScoring([fakeModel(m)], { groups: [], from: 61, to: 89, maxPoints: 1e6 });
+    const plan = planScoring([fakeModel(m)], { source: 'models/', groups: [], from: 61, to: 89, maxPoints: 1e6 });
     const silent = fakeClient(() => []);
     expect((await runScoring(silent, plan, { vars: {}, chunk: 8 })).scores).toEqual([]);
     expect(silent.queries).toEqual([]);
@@ -158,7 +182,7 @@ describe('dataStepHint', () => {
 });
 
 describe('fetchKpi', () => {
-  const plan = planScoring([cpu], { groups: [], from: 300, to: 360, maxPoints: 1e6 });
+  const plan = planScoring([cpu], { source: 'models/', groups: [], from: 300, to: 360, maxPoints: 1e6 });
 
   it('reads the KPI on the grid of the scores', async () => {
     const client = fakeClient((_q, range) => [series({}, range, [1, 2, 3])]);

@@ -7,9 +7,10 @@ import { SyrrocaError } from '../core/errors';
 import { featureKind } from '../core/features';
 import { scoreGroups, type GroupDiagnostics, type ScoringModel } from '../core/pipeline';
 import type { FeatureMatrix, GroupScore } from '../core/types';
-import { DEFAULT_QUERY_SET, fetchQuerySet, seriesName } from '../prom';
+import { fetchQuerySet, seriesName } from '../prom';
+import { keepFeatures, trainingQuery, type ModelsQuery } from '../prom/derive';
 import { parseTemplate, templateVariables } from '../prom/template';
-import type { PrometheusClient, QuerySet } from '../prom/types';
+import type { PrometheusClient } from '../prom/types';
 
 export interface ScoringPlan {
   models: ScoringModel[];
@@ -20,13 +21,15 @@ export interface ScoringPlan {
   end: number;
   /** First reported score: the range's start on the grid. */
   first: number;
-  /** Features x steps read from Prometheus. */
+  /** Features x steps scored. */
   points: number;
-  /** The queries of the selected groups (the manifest's own, else the default set's). */
-  querySet: QuerySet;
+  /** What to read: the query set training used, or one derived from the models' features (see `trainingQuery`). */
+  query: ModelsQuery;
 }
 
 export interface PlanOptions {
+  /** The models' folder, for messages. */
+  source: string;
   /** Selected groups; empty = all groups of the models. */
   groups: string[];
   /** Unix seconds. */
@@ -83,33 +86,16 @@ export function planScoring(all: ScoringModel[], options: PlanOptions): ScoringP
     end,
     first,
     points,
-    querySet: { version: 1, variables: DEFAULT_QUERY_SET.variables, groups: planQueries(models) },
+    query: trainingQuery(
+      models.map((m) => m.manifest),
+      options.source
+    ),
   };
-}
-
-/**
- * The queries to read: per model, its group's queries in the set training used (the manifest's, else
- * the default set). Groups are made by the catalog over every feature read, so a group the set has no
- * entry for (`other`: what no catalog rule matched) takes every query of the set. A query shared by
- * two groups is read once (the same series twice would be refused).
- */
-function planQueries(models: ScoringModel[]): Record<string, string[]> {
-  const read = new Set<string>();
-  const groups: Record<string, string[]> = {};
-  for (const { manifest } of models) {
-    const set = manifest.querySet ?? DEFAULT_QUERY_SET.groups;
-    const queries = (set[manifest.group] ?? Object.values(set).flat()).filter((q) => !read.has(q));
-    queries.forEach((q) => read.add(q));
-    if (queries.length > 0) {
-      groups[manifest.group] = queries;
-    }
-  }
-  return groups;
 }
 
 /** The variables the plan's queries use (`namespace`, `instance`, ...), once each. */
 export function planVariables(plan: ScoringPlan): string[] {
-  const names = Object.values(plan.querySet.groups).flatMap((queries) =>
+  const names = Object.values(plan.query.querySet.groups).flatMap((queries) =>
     queries.flatMap((q) => templateVariables(parseTemplate(q)))
   );
   return [...new Set(names)];
@@ -217,16 +203,17 @@ export async function runScoring(
   const t0 = now();
   const data = await fetchQuerySet(
     client,
-    plan.querySet,
+    plan.query.querySet,
     { start: plan.start, end: plan.end, step: plan.step },
     options.vars,
     { signal: options.signal }
   );
+  const matrix = plan.query.features ? keepFeatures(data.matrix, plan.query.features) : data.matrix;
   const t1 = now();
   let result;
   try {
     result = await scoreGroups(
-      data.matrix,
+      matrix,
       plan.models.map((m) => inChunks(m, options.chunk, options.signal)),
       { allowExtraFeatures: options.allowExtraFeatures }
     );
@@ -251,7 +238,7 @@ export async function runScoring(
     scores: result.scores.filter((s) => s.t >= plan.first),
     diagnostics: result.diagnostics,
     empty: data.empty,
-    dataStep: dataStepHint(data.matrix, plan.step),
+    dataStep: dataStepHint(matrix, plan.step),
     timings: { prometheusMs: t1 - t0, scoringMs: t2 - t1 },
   };
 }

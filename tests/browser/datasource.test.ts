@@ -1,31 +1,19 @@
 /**
  * The data source in real Chromium against a real Prometheus: the simulator's packet-loss day is
- * backfilled into Prometheus, models are trained on its nominal morning with `syrroca train`, and a
+ * backfilled into Prometheus, models are trained on its nominal morning with `syrroca train
+ * --prometheus`, and a
  * test page built from the plugin's sources reads Prometheus through a stand-in for Grafana's data
  * proxy, loads those models as the bundled ones, and scores the hour around the fault. Its MSE must
  * match `syrroca score` on the same range within 1e-4 with WebGL, with WebGL disabled (wasm) and
  * with wasm blocked too (cpu), each fallback said in the frames' notices. A screenshot of the page
  * goes to tests/output/datasource.png.
  */
-import {
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-import { formatWideCsv } from '../../src/core/csv';
-import type { GroupScore, Manifest } from '../../src/core/types';
-import { planScoring } from '../../src/datasource/scoring';
-import { DEFAULT_MAX_POINTS } from '../../src/datasource/types';
-import { createPrometheusClient, DEFAULT_QUERY_SET, fetchQuerySet } from '../../src/prom';
+import type { GroupScore } from '../../src/core/types';
 import { DEFAULT_START, simulate, toOpenMetrics } from '../../src/sim';
 import { runCli } from '../helpers/cli';
 import { describeWithPrometheus, usePrometheus } from '../helpers/prometheus';
@@ -104,20 +92,16 @@ describeWithChromium('the data source in Chromium', () => {
       work = mkdtempSync(join(tmpdir(), 'syrroca-ds-browser-'));
       page = join(work, 'page');
       const models = join(work, 'models');
-      const client = createPrometheusClient({ baseUrl: prometheus.url });
+      const prometheusArgs = ['--prometheus', prometheus.url, '--namespace', NAMESPACE];
 
-      // Models of the nominal morning, trained from the same queries the data source will send.
-      const nominal = await fetchQuerySet(
-        client,
-        DEFAULT_QUERY_SET,
-        { start: DEFAULT_START + HOUR, end: FROM, step: 30 },
-        { namespace: NAMESPACE }
-      );
-      writeFileSync(join(work, 'nominal.csv'), formatWideCsv(nominal.matrix));
+      // Models of the nominal morning, trained from Prometheus: the query set they read is stored with them.
       const train = await runCli([
         'train',
-        '--csv',
-        join(work, 'nominal.csv'),
+        ...prometheusArgs,
+        '--from',
+        String(DEFAULT_START + HOUR),
+        '--to',
+        String(FROM),
         '--out',
         models,
         '--epochs',
@@ -125,41 +109,26 @@ describeWithChromium('the data source in Chromium', () => {
         '--seed',
         '1',
       ]);
-      expect(train.stderr).toContain('wrote');
+      expect(train.stderr).toContain('wrote 4 group model(s)');
 
-      // The reference: the data source's own plan (grid and queries), read here and scored by the CLI.
-      const scoring = GROUPS.map((group) => {
-        const manifest = JSON.parse(readFileSync(join(models, group, 'manifest.json'), 'utf8')) as Manifest;
-        return {
-          manifest,
-          source: group,
-          input: { window: manifest.window, features: manifest.features.length },
-          reconstruct: async () => new Float32Array(0),
-        };
-      });
-      const plan = planScoring(scoring, { groups: GROUPS, from: FROM, to: TO, maxPoints: DEFAULT_MAX_POINTS });
-      const data = await fetchQuerySet(
-        client,
-        plan.querySet,
-        { start: plan.start, end: plan.end, step: plan.step },
-        { namespace: NAMESPACE }
-      );
-      writeFileSync(join(work, 'range.csv'), formatWideCsv(data.matrix));
+      // The reference: syrroca score on the same range.
+      const out = join(work, 'range.jsonl');
       const score = await runCli([
         'score',
-        '--csv',
-        join(work, 'range.csv'),
+        ...prometheusArgs,
+        '--from',
+        String(FROM),
+        '--to',
+        String(TO),
         '--models',
         models,
         '--out',
-        join(work, 'range.jsonl'),
+        out,
       ]);
       expect(score.code).toBe(0);
-      for (const line of readFileSync(join(work, 'range.jsonl'), 'utf8').trim().split('\n')) {
+      for (const line of readFileSync(out, 'utf8').trim().split('\n')) {
         const s = JSON.parse(line) as GroupScore;
-        if (GROUPS.includes(s.group) && s.t >= plan.first) {
-          reference.set(key(s.group, s.t), s.mse);
-        }
+        reference.set(key(s.group, s.t), s.mse);
       }
 
       // The page, with the files where Grafana serves them: the models as the bundled ones, tfjs' wasm, Grafana's icons.
