@@ -1,7 +1,7 @@
 import { FieldType } from '@grafana/data';
 
 import type { GroupScore } from '../core/types';
-import { characterizationFrame, featuresFrame, radiographyFrames, reconstructionFrames } from './frames';
+import { characterizationFrame, featuresFrame, radiographyFrames, reconstructionFrames, withMeta } from './frames';
 
 const score = (t: number, group: string, mse: number, features: Array<[string, number]> = []): GroupScore => ({
   t,
@@ -15,7 +15,10 @@ const score = (t: number, group: string, mse: number, features: Array<[string, n
 const scores: GroupScore[] = [
   score(0, 'cpu', 0.5),
   score(0, 'network', 0.2),
-  score(30, 'cpu', 2, [['a', 0.7], ['b', 0.25]]),
+  score(30, 'cpu', 2, [
+    ['a', 0.7],
+    ['b', 0.25],
+  ]),
   score(30, 'network', 0.3),
   score(60, 'cpu', 3, [['a', 0.9]]),
   score(60, 'network', 5, [['rx', 1]]),
@@ -83,5 +86,19 @@ describe('radiographyFrames', () => {
     expect(cpu.fields.find((f) => f.name === 'mse')!.values).toEqual([2]);
     expect(cpu.fields.find((f) => f.name === 'kpi')!.values).toEqual([4]);
     expect(frames.find((f) => f.name === 'network')!.length).toBe(0);
+  });
+});
+
+describe('withMeta', () => {
+  const meta = { notices: [{ severity: 'info' as const, text: 'scored on WebGL' }] };
+
+  it('puts the notices on the first frame only, where panels show them once', () => {
+    const frames = withMeta(reconstructionFrames(scores, 'A'), meta, 'A');
+    expect(frames.map((f) => f.meta?.notices)).toEqual([meta.notices, undefined]);
+  });
+
+  it('carries them on an empty frame when there is no data', () => {
+    const [frame] = withMeta([], meta, 'A');
+    expect(frame).toMatchObject({ refId: 'A', length: 0, meta });
   });
 });

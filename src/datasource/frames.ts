@@ -3,7 +3,14 @@
  * panels understand (time series, state timeline, table, bar gauge cells) and that the
  * radiography panel draws. Pure: no runtime, no fetching.
  */
-import { createDataFrame, FieldType, MappingType, type DataFrame, type DataLink } from '@grafana/data';
+import {
+  createDataFrame,
+  FieldType,
+  MappingType,
+  type DataFrame,
+  type DataLink,
+  type QueryResultMeta,
+} from '@grafana/data';
 
 import { anomalousIntervals, characterize } from '../core/attribution';
 import type { GroupScore } from '../core/types';
@@ -38,7 +45,10 @@ export function reconstructionFrames(scores: GroupScore[], refId?: string): Data
           type: FieldType.number,
           values: list.map((s) => s.threshold),
           labels: { group },
-          config: { displayName: `threshold ${group}`, custom: { lineStyle: { fill: 'dash', dash: [10, 10] }, lineWidth: 1 } },
+          config: {
+            displayName: `threshold ${group}`,
+            custom: { lineStyle: { fill: 'dash', dash: [10, 10] }, lineWidth: 1 },
+          },
         },
         {
           name: 'anomalous',
@@ -52,7 +62,10 @@ export function reconstructionFrames(scores: GroupScore[], refId?: string): Data
             mappings: [
               {
                 type: MappingType.ValueToText,
-                options: { '0': { text: 'nominal', color: 'green', index: 0 }, '1': { text: 'anomalous', color: 'red', index: 1 } },
+                options: {
+                  '0': { text: 'nominal', color: 'green', index: 0 },
+                  '1': { text: 'anomalous', color: 'red', index: 1 },
+                },
               },
             ],
             custom: { hideFrom: { viz: true, legend: false, tooltip: false } },
@@ -142,12 +155,34 @@ export function radiographyFrames(
       refId,
       fields: [
         { name: 'time', type: FieldType.time, values: points.map((s) => s.t * 1000) },
-        { name: 'mse', type: FieldType.number, values: points.map((s) => s.mse), config: { displayName: `MSE ${group}` } },
-        { name: 'kpi', type: FieldType.number, values: points.map((s) => at.get(s.t)!), config: { displayName: kpi.name } },
+        {
+          name: 'mse',
+          type: FieldType.number,
+          values: points.map((s) => s.mse),
+          config: { displayName: `MSE ${group}` },
+        },
+        {
+          name: 'kpi',
+          type: FieldType.number,
+          values: points.map((s) => at.get(s.t)!),
+          config: { displayName: kpi.name },
+        },
         { name: 'anomalous', type: FieldType.boolean, values: points.map(() => true) },
         { name: 'threshold', type: FieldType.number, values: points.map((s) => s.threshold) },
         { name: 'group', type: FieldType.string, values: points.map(() => group) },
       ],
     });
   });
+}
+
+/**
+ * Notices (backend, timings, warnings), stats and machine-readable details attached to the first
+ * frame of a query, where panels show them; an empty frame carries them when there is no data.
+ */
+export function withMeta(frames: DataFrame[], meta: QueryResultMeta, refId?: string): DataFrame[] {
+  if (frames.length === 0) {
+    return [createDataFrame({ refId, fields: [], meta })];
+  }
+  const [first, ...rest] = frames;
+  return [{ ...first, meta: { ...first.meta, ...meta } }, ...rest];
 }

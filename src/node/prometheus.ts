@@ -6,15 +6,18 @@
 import type { Command } from 'commander';
 
 import { SyrrocaError } from '../core/errors';
-import type { FeatureMatrix, Manifest, QuerySet } from '../core/types';
+import type { Manifest, QuerySet } from '../core/types';
 import { createPrometheusClient } from '../prom/client';
-import { featureQuerySet } from '../prom/derive';
+import { keepFeatures, trainingQuery, type ModelsQuery } from '../prom/derive';
 import { fetchQuerySet, parseDuration, parseQuerySet } from '../prom/querySet';
 import { parseTemplate, templateVariables } from '../prom/template';
 import type { PrometheusClient, PrometheusClientOptions, QuerySetData } from '../prom/types';
 import { readText } from './io';
 import { time, variable } from './options';
 import { createProgress } from './progress';
+
+// The serve command imports these from here, with the rest of --prometheus.
+export { keepFeatures, type ModelsQuery };
 
 export interface PrometheusFlags {
   prometheus?: string;
@@ -145,20 +148,9 @@ export function checkVariables(querySet: QuerySet, values: Record<string, string
   }
 }
 
-/** What to ask Prometheus for the models: the query set and its variable values. */
-export interface ModelsQuery {
-  querySet: QuerySet;
-  variables: Record<string, string>;
-  /** Where it comes from, for messages. */
-  source: string;
-  /** Derived from the features: keep only the models' features from what it returns. */
-  features?: Set<string>;
-}
-
 /**
- * The query set for scoring trained models: `--query-set` if given, else the one stored in their
- * manifests (all the same: one training run), else one derived from their features. Variables:
- * the ones used in training, overridden by the flags.
+ * The query set for scoring trained models: `--query-set` if given, else the one they were trained
+ * with (see `trainingQuery`). Variables: the ones used in training, overridden by the flags.
  */
 export async function modelsQuery(
   manifests: Manifest[],
@@ -169,31 +161,9 @@ export async function modelsQuery(
   let query: ModelsQuery;
   if (flags.querySet !== undefined) {
     query = { querySet: await readQuerySet(flags.querySet), variables: overrides, source: flags.querySet };
-  } else if (manifests.some((m) => m.querySet)) {
-    const stored = manifests.map((m) => m.querySet);
-    const first = JSON.stringify(stored[0]);
-    const odd = manifests.find((m, i) => JSON.stringify(stored[i]) !== first);
-    if (odd) {
-      throw new SyrrocaError(
-        'query-set-mismatch',
-        `${modelsDir}: the models of groups ${manifests[0].group} and ${odd.group} were trained with different query sets ` +
-          '(or one from CSV); train them together, or give --query-set'
-      );
-    }
-    const source = `${modelsDir} (the query set of its training)`;
-    query = {
-      querySet: parseQuerySet(stored[0]!.queries, source),
-      variables: { ...stored[0]!.variables, ...overrides },
-      source,
-    };
   } else {
-    const groups = Object.fromEntries(manifests.map((m) => [m.group, m.features.map((f) => f.name)]));
-    query = {
-      querySet: featureQuerySet(groups),
-      variables: overrides,
-      source: `${modelsDir} (its feature names)`,
-      features: new Set(manifests.flatMap((m) => m.features.map((f) => f.name))),
-    };
+    const trained = trainingQuery(manifests, modelsDir);
+    query = { ...trained, variables: { ...trained.variables, ...overrides } };
   }
   checkVariables(query.querySet, query.variables, query.source);
   return query;
@@ -202,16 +172,6 @@ export async function modelsQuery(
 /** The step of a query set in seconds, or undefined when it has none. */
 export function querySetStep(querySet: QuerySet): number | undefined {
   return querySet.step === undefined ? undefined : parseDuration(querySet.step);
-}
-
-/** Only the named features of a matrix, in its order. */
-export function keepFeatures(matrix: FeatureMatrix, names: Set<string>): FeatureMatrix {
-  const kept = matrix.features.map((f, j) => j).filter((j) => names.has(matrix.features[j]));
-  return {
-    timestamps: matrix.timestamps,
-    features: kept.map((j) => matrix.features[j]),
-    columns: kept.map((j) => matrix.columns[j]),
-  };
 }
 
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');

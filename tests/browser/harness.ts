@@ -7,7 +7,7 @@
  * in a closed network Chromium otherwise stalls on background connections.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -89,10 +89,16 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves the files of `dir` on 127.0.0.1 at a free port. */
-export async function serveDirectory(dir: string): Promise<StaticServer> {
+/** Answers a request the files do not (e.g. a stand-in for Grafana's API); resolves false to leave it to the files. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/** Serves the files of `dir` on 127.0.0.1 at a free port, after `routes` when given. */
+export async function serveDirectory(dir: string, routes?: RouteHandler): Promise<StaticServer> {
   const root = resolve(dir);
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
+    if (routes && (await routes(req, res))) {
+      return;
+    }
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     const file = normalize(join(root, path === '/' ? 'index.html' : path));
     if (!file.startsWith(root) || !existsSync(file)) {
@@ -116,13 +122,13 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Starts Chromium with a throwaway profile. */
-export async function launchBrowser(): Promise<Browser> {
+/** Starts Chromium with a throwaway profile; `args` are more command-line flags (e.g. software WebGL). */
+export async function launchBrowser(args: string[] = []): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'syrroca-chromium-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: FLAGS,
+    args: [...FLAGS, ...args],
     viewport: { width: 1000, height: 700 },
   });
   return {
