@@ -23,8 +23,7 @@ import {
 } from '../core/artifact';
 import { SyrrocaError } from '../core/errors';
 import type { Tf } from '../core/model';
-import { autoencoderWeightsOf } from '../core/kernels/autoencoder';
-import { fastScoringModel, tfScoringModel, type ScoringModel, type TrainedGroup } from '../core/pipeline';
+import { scoringModelOf, type ScoringModel, type TrainedGroup } from '../core/pipeline';
 import type { Manifest } from '../core/types';
 import { fastFactory, type Engine } from './engine';
 import { version } from './version';
@@ -62,8 +61,14 @@ export async function writeArtifacts(tf: Tf, dir: string, trained: TrainedGroup[
     await swapIn(tmp, dir);
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true });
-    if (isNodeError(err) && (err.code === 'ENOSPC' || err.code === 'EDQUOT' || err.code === 'EACCES' || err.code === 'EROFS')) {
-      throw new SyrrocaError('artifact-write', `cannot write models to ${dir}: ${err.message}; nothing was changed there`);
+    if (
+      isNodeError(err) &&
+      (err.code === 'ENOSPC' || err.code === 'EDQUOT' || err.code === 'EACCES' || err.code === 'EROFS')
+    ) {
+      throw new SyrrocaError(
+        'artifact-write',
+        `cannot write models to ${dir}: ${err.message}; nothing was changed there`
+      );
     }
     throw err;
   }
@@ -97,9 +102,15 @@ async function resolveModelsDir(dir: string): Promise<string> {
     return join(dirname(dir), previous[previous.length - 1]);
   }
   if (!(await exists(dir))) {
-    throw new SyrrocaError('models-missing', `${dir}: no such models directory; train one with \`syrroca train --out ${dir}\``);
+    throw new SyrrocaError(
+      'models-missing',
+      `${dir}: no such models directory; train one with \`syrroca train --out ${dir}\``
+    );
   }
-  throw new SyrrocaError('models-missing', `${dir}: not a syrroca models directory (no ${INDEX_FILE}); point --models at the directory \`syrroca train --out\` wrote`);
+  throw new SyrrocaError(
+    'models-missing',
+    `${dir}: not a syrroca models directory (no ${INDEX_FILE}); point --models at the directory \`syrroca train --out\` wrote`
+  );
 }
 
 export interface LoadedGroup {
@@ -118,11 +129,17 @@ export async function readArtifacts(dir: string): Promise<LoadedGroup[]> {
       const source = join(dir, group);
       const manifest = parseManifest(await readJson(join(groupDir, MANIFEST_FILE)), join(source, MANIFEST_FILE));
       if (manifest.group !== group) {
-        throw new SyrrocaError('manifest-invalid', `${source}: the manifest is for group "${manifest.group}", not "${group}"`);
+        throw new SyrrocaError(
+          'manifest-invalid',
+          `${source}: the manifest is for group "${manifest.group}", not "${group}"`
+        );
       }
       const modelText = await readText(join(groupDir, MODEL_FILE));
       const weights = await fs.readFile(join(groupDir, WEIGHTS_FILE)).catch((err) => {
-        throw new SyrrocaError('artifact-missing-file', `${join(source, WEIGHTS_FILE)}: cannot read the weights (${err.code ?? err.message})`);
+        throw new SyrrocaError(
+          'artifact-missing-file',
+          `${join(source, WEIGHTS_FILE)}: cannot read the weights (${err.code ?? err.message})`
+        );
       });
       const weightBuffer = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
       if (contentHash(modelText, weightBuffer) !== manifest.contentHash) {
@@ -131,7 +148,11 @@ export async function readArtifacts(dir: string): Promise<LoadedGroup[]> {
           `${source}: model.json or weights.bin do not match the manifest's content hash; the files were changed or mixed from different trainings`
         );
       }
-      return { manifest, source, files: { modelJson: parseJson(modelText, join(source, MODEL_FILE)), weights: weightBuffer } };
+      return {
+        manifest,
+        source,
+        files: { modelJson: parseJson(modelText, join(source, MODEL_FILE)), weights: weightBuffer },
+      };
     })
   );
 }
@@ -141,15 +162,9 @@ export async function loadScoringModels(tf: Tf, dir: string, engine: Engine = 'f
   const groups = await readArtifacts(dir);
   const fast = fastFactory(engine);
   return Promise.all(
-    groups.map(async ({ manifest, source, files }) => {
-      const model = await modelFromFiles(tf, files, source);
-      if (!fast) {
-        return tfScoringModel(tf, model, manifest, source);
-      }
-      const scoring = fastScoringModel(await fast(autoencoderWeightsOf(model), {}), manifest, source);
-      model.dispose();
-      return scoring;
-    })
+    groups.map(async ({ manifest, source, files }) =>
+      scoringModelOf(tf, await modelFromFiles(tf, files, source), manifest, source, fast)
+    )
   );
 }
 
@@ -157,7 +172,10 @@ async function readText(path: string): Promise<string> {
   try {
     return await fs.readFile(path, 'utf8');
   } catch (err) {
-    throw new SyrrocaError('artifact-missing-file', `${path}: cannot read (${isNodeError(err) ? err.code : String(err)})`);
+    throw new SyrrocaError(
+      'artifact-missing-file',
+      `${path}: cannot read (${isNodeError(err) ? err.code : String(err)})`
+    );
   }
 }
 
