@@ -61,14 +61,8 @@ export async function writeArtifacts(tf: Tf, dir: string, trained: TrainedGroup[
     await swapIn(tmp, dir);
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true });
-    if (
-      isNodeError(err) &&
-      (err.code === 'ENOSPC' || err.code === 'EDQUOT' || err.code === 'EACCES' || err.code === 'EROFS')
-    ) {
-      throw new SyrrocaError(
-        'artifact-write',
-        `cannot write models to ${dir}: ${err.message}; nothing was changed there`
-      );
+    if (isNodeError(err) && (err.code === 'ENOSPC' || err.code === 'EDQUOT' || err.code === 'EACCES' || err.code === 'EROFS')) {
+      throw new SyrrocaError('artifact-write', `cannot write models to ${dir}: ${err.message}; nothing was changed there`);
     }
     throw err;
   }
@@ -102,15 +96,9 @@ async function resolveModelsDir(dir: string): Promise<string> {
     return join(dirname(dir), previous[previous.length - 1]);
   }
   if (!(await exists(dir))) {
-    throw new SyrrocaError(
-      'models-missing',
-      `${dir}: no such models directory; train one with \`syrroca train --out ${dir}\``
-    );
+    throw new SyrrocaError('models-missing', `${dir}: no such models directory; train one with \`syrroca train --out ${dir}\``);
   }
-  throw new SyrrocaError(
-    'models-missing',
-    `${dir}: not a syrroca models directory (no ${INDEX_FILE}); point --models at the directory \`syrroca train --out\` wrote`
-  );
+  throw new SyrrocaError('models-missing', `${dir}: not a syrroca models directory (no ${INDEX_FILE}); point --models at the directory \`syrroca train --out\` wrote`);
 }
 
 export interface LoadedGroup {
@@ -129,17 +117,11 @@ export async function readArtifacts(dir: string): Promise<LoadedGroup[]> {
       const source = join(dir, group);
       const manifest = parseManifest(await readJson(join(groupDir, MANIFEST_FILE)), join(source, MANIFEST_FILE));
       if (manifest.group !== group) {
-        throw new SyrrocaError(
-          'manifest-invalid',
-          `${source}: the manifest is for group "${manifest.group}", not "${group}"`
-        );
+        throw new SyrrocaError('manifest-invalid', `${source}: the manifest is for group "${manifest.group}", not "${group}"`);
       }
       const modelText = await readText(join(groupDir, MODEL_FILE));
       const weights = await fs.readFile(join(groupDir, WEIGHTS_FILE)).catch((err) => {
-        throw new SyrrocaError(
-          'artifact-missing-file',
-          `${join(source, WEIGHTS_FILE)}: cannot read the weights (${err.code ?? err.message})`
-        );
+        throw new SyrrocaError('artifact-missing-file', `${join(source, WEIGHTS_FILE)}: cannot read the weights (${err.code ?? err.message})`);
       });
       const weightBuffer = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
       if (contentHash(modelText, weightBuffer) !== manifest.contentHash) {
@@ -148,11 +130,7 @@ export async function readArtifacts(dir: string): Promise<LoadedGroup[]> {
           `${source}: model.json or weights.bin do not match the manifest's content hash; the files were changed or mixed from different trainings`
         );
       }
-      return {
-        manifest,
-        source,
-        files: { modelJson: parseJson(modelText, join(source, MODEL_FILE)), weights: weightBuffer },
-      };
+      return { manifest, source, files: { modelJson: parseJson(modelText, join(source, MODEL_FILE)), weights: weightBuffer } };
     })
   );
 }
@@ -172,10 +150,7 @@ async function readText(path: string): Promise<string> {
   try {
     return await fs.readFile(path, 'utf8');
   } catch (err) {
-    throw new SyrrocaError(
-      'artifact-missing-file',
-      `${path}: cannot read (${isNodeError(err) ? err.code : String(err)})`
-    );
+    throw new SyrrocaError('artifact-missing-file', `${path}: cannot read (${isNodeError(err) ? err.code : String(err)})`);
   }
 }
 
