@@ -88,7 +88,7 @@ function layout(panels: Panel[], groups: string[], width: number): Placed[] {
       placed.push({ panel, x: x * (column + GAP), y: top, width: px(w), height });
       continue;
     }
-    const perRow = Math.min(groups.length, (panel as Panel & { maxPerRow?: number }).maxPerRow ?? 4);
+    const perRow = Math.min(groups.length, panel.maxPerRow ?? 4);
     const cols = Math.floor(24 / perRow);
     groups.forEach((group, i) => {
       placed.push({
