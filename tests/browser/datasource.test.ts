@@ -6,7 +6,7 @@
  * proxy, loads those models as the bundled ones, and scores the hour around the fault. Its MSE must
  * match `syrroca score` on the same range within 1e-4 with WebGL, with WebGL disabled (wasm) and
  * with wasm blocked too (cpu), each fallback said in the frames' notices. A screenshot of the page
- * goes to tests/output/datasource.png.
+ * goes to tests/output/datasource.png, and to docs/img/ for the README with SYRROCA_UPDATE_SCREENSHOTS=1.
  */
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 
 import type { GroupScore } from '../../src/core/types';
 import { DEFAULT_START, simulate, toOpenMetrics } from '../../src/sim';
-import { runCli } from '../helpers/cli';
+import { ROOT, runCli } from '../helpers/cli';
 import { describeWithPrometheus, usePrometheus } from '../helpers/prometheus';
 import type { BackendChoice } from '../../src/datasource/types';
 import type { PlainFrame, RunResult } from './datasource.entry';
@@ -208,6 +208,9 @@ describeWithChromium('the data source in Chromium', () => {
               throw new Error(`${err.message}\nconsole errors:\n${errors.join('\n')}`);
             });
           await tab.screenshot({ path: join(OUTPUT, options.screenshot), fullPage: true });
+          if (process.env.SYRROCA_UPDATE_SCREENSHOTS === '1') {
+            copyFileSync(join(OUTPUT, options.screenshot), join(ROOT, 'docs/img', options.screenshot));
+          }
         }
         return { result, errors };
       } finally {
