@@ -2,8 +2,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 
 import { parseWideCsv } from '../../core/csv';
 import { InputError } from '../../core/errors';
-import { featureKind } from '../../core/features';
-import { forecastFeatures, type DetectOptions, type SeriesSet } from '../../core/forecast/detect';
+import type { SeriesSet } from '../../core/forecast/detect';
+import { forecastSeries, type ForecastRunOptions } from '../../core/forecast/pipeline';
 import type { FeatureForecast, ForecastResult } from '../../core/forecast/types';
 import { action } from '../action';
 import { writeFileAtomic } from '../artifacts';
@@ -259,17 +259,15 @@ export function register(program: Command): void {
             `no feature matches ${flags.features}: the file has ${raw.features.slice(0, 5).join(', ')}${raw.features.length > 5 ? ', ...' : ''}`
           );
         }
-        const features = selected.map((j) => raw.features[j]);
         const input: SeriesSet = {
           timestamps: raw.timestamps,
-          features,
+          features: selected.map((j) => raw.features[j]),
           columns: selected.map((j) => raw.columns[j]),
-          kinds: features.map((name) => featureKind(name)),
         };
-        const options: DetectOptions = {
+        const options: ForecastRunOptions = {
           model: flags.model,
           windows: flags.window,
-          train: flags.train ?? 2 * Math.max(...flags.window),
+          train: flags.train,
           step: flags.refit,
           stepSeconds: flags.step,
           season: flags.season,
@@ -282,7 +280,7 @@ export function register(program: Command): void {
           filter: { maxCorrelation: flags.maxCorrelation },
         };
         let progress: Progress | undefined;
-        const result = forecastFeatures(input, {
+        const result = forecastSeries(input, {
           ...options,
           onProgress: (done, total) => {
             progress ??= createProgress('forecast models', total);
