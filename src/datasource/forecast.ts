@@ -4,8 +4,7 @@
  * the other query types, then `forecastSeries` of the core, the same pipeline as `syrroca forecast`.
  */
 import { SyrrocaError } from '../core/errors';
-import { defaultTrain, forecastSeries } from '../core/forecast';
-import type { ForecastResult } from '../core/forecast';
+import { defaultTrain, forecastSeries, type ForecastResult } from '../core/forecast';
 import { seriesToMatrix } from '../prom';
 import type { PrometheusClient } from '../prom/types';
 import type { ForecastSettings } from './types';

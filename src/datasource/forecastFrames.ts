@@ -7,8 +7,7 @@
  */
 import { createDataFrame, FieldType, MappingType, type DataFrame, type QueryResultMeta } from '@grafana/data';
 
-import { episodeStates } from '../core/forecast';
-import type { ForecastResult, SelectionRow } from '../core/forecast';
+import { episodeStates, type ForecastResult, type SelectionRow } from '../core/forecast';
 import { MAX_FORECAST_SERIES } from './forecast';
 
 /** JSON and Grafana have no NaN for a gap: null. */
