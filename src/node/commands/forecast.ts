@@ -32,7 +32,7 @@ interface ForecastFlags {
 }
 
 /** `60,720`: the window sizes, in points. */
-function windowList(value: string): number[] {
+export function windowList(value: string): number[] {
   const sizes = value.split(',').map((part) => Number(part.trim()));
   if (sizes.length === 0 || !sizes.every((n) => Number.isInteger(n) && n >= 1)) {
     throw new InvalidArgumentError('must be whole numbers of points, comma-separated (e.g. 60,720).');
