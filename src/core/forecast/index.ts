@@ -6,7 +6,7 @@
 export * from './types';
 export { checkForecastOptions, forecastDetect, forecastFeatures, MIN_HELD_BACK, MIN_WINDOW } from './detect';
 export type { DetectOptions, SeriesInput, SeriesSet } from './detect';
-export { defaultTrain, episodeStates, forecastSeries, latestForecast } from './pipeline';
+export { defaultTrain, defaultWindows, episodeStates, forecastSeries, latestForecast } from './pipeline';
 export type { ForecastRunOptions, LatestForecast } from './pipeline';
 export { arimaOneStep, describeOrder, fitArima, minimumLength, selectArimaOrder } from './arima';
 export type { ArimaFitOptions, ArimaSearch, OrderCandidate } from './arima';

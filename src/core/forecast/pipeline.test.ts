@@ -1,5 +1,5 @@
 import { randomStream } from '../../sim/random';
-import { episodeStates, forecastSeries, latestForecast } from './pipeline';
+import { defaultWindows, episodeStates, forecastSeries, latestForecast } from './pipeline';
 import { simulateArima } from './simulate';
 import type { FeatureForecast, ForecastPoint } from './types';
 
@@ -46,6 +46,16 @@ describe('latestForecast', () => {
   });
 });
 
+describe('defaultWindows', () => {
+  it("gives a long series seed 004's 60 and 360 points, and scales down with the length", () => {
+    expect(defaultWindows(30 * 2880)).toEqual([60, 360]);
+    expect(defaultWindows(2880)).toEqual([60, 360]);
+    expect(defaultWindows(1000)).toEqual([20, 125]);
+    expect(defaultWindows(300)).toEqual([20, 40]);
+    expect(defaultWindows(100)).toEqual([20, 40]);
+  });
+});
+
 describe('forecastSeries', () => {
   const n = 200;
   const timestamps = Float64Array.from({ length: n }, (_, i) => 999_990 + 30 * i); // on the 30 s grid
@@ -72,7 +82,13 @@ describe('forecastSeries', () => {
     expect(result.features[0].windows[0].points[0].value).toBe(noise[100]);
   });
 
-  it('asks for a window size when none is given', () => {
+  it('scales the windows and the training size on the length of a series when they are not given', () => {
+    const result = forecastSeries({ timestamps, features: ['temperature'], columns: [noise] }, { season: null });
+    expect(result.features[0].windows.map((w) => w.window)).toEqual([20, 40]);
+    expect(result.train).toBe(80);
+  });
+
+  it('asks for a window size when an empty list is given', () => {
     expect(() => forecastSeries({ timestamps, features: ['x'], columns: [noise] }, { windows: [] })).toThrow(
       'give at least one window size w (windows)'
     );

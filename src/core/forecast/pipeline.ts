@@ -9,9 +9,25 @@ import { featureKind } from '../features';
 import { forecastFeatures, type DetectOptions, type SeriesSet } from './detect';
 import type { Episode, FeatureForecast, ForecastResult } from './types';
 
-export interface ForecastRunOptions extends Omit<DetectOptions, 'train'> {
+export interface ForecastRunOptions extends Omit<DetectOptions, 'train' | 'windows'> {
+  /** Window sizes w in points; default `defaultWindows(rows)`. */
+  windows?: number[];
   /** Training size st in points; default `defaultTrain(windows)`. */
   train?: number;
+}
+
+/**
+ * Windows for a series of `rows` samples when none are given: a large window of an eighth of the
+ * series (40 to 360 points: 3 hours at 30 s) to confirm, and a small one of a sixth of that (20 to 60:
+ * fewer points leave a differenced ARIMA too little to fit) for real time. With the default training size (two large windows) a quarter of the series trains
+ * and three quarters are judged; a long series gets the windows of seed 004's 30 s data (60, 360).
+ * Scaled on the length, not tuned to any data set.
+ */
+export function defaultWindows(rows: number): number[] {
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.floor(v)));
+  const large = clamp(rows / 8, 40, 360);
+  const small = clamp(large / 6, 20, 60);
+  return small < large ? [small, large] : [large];
 }
 
 /**
@@ -23,17 +39,19 @@ export function defaultTrain(windows: number[]): number {
 }
 
 /**
- * The forecasting detectors on the series of `set`: counters (by name, `_total`, unless `set.kinds`
+ * The forecasting detectors on the series of `set` (windows and training size scaled on its length when
+ * not given): counters (by name, `_total`, unless `set.kinds`
  * says otherwise) are forecast as per-step increments, gauges as they are. Throws a SyrrocaError for
  * bad options, too little data, or when no series can be modelled.
  */
 export function forecastSeries(set: SeriesSet, options: ForecastRunOptions): ForecastResult {
-  if (!Array.isArray(options.windows) || options.windows.length === 0) {
+  const windows = options.windows ?? defaultWindows(set.timestamps.length);
+  if (!Array.isArray(windows) || windows.length === 0) {
     throw new SyrrocaError('forecast-bad-option', 'give at least one window size w (windows)');
   }
   return forecastFeatures(
     { ...set, kinds: set.kinds ?? set.features.map((name) => featureKind(name)) },
-    { ...options, train: options.train ?? defaultTrain(options.windows) }
+    { ...options, windows, train: options.train ?? defaultTrain(windows) }
   );
 }
 

@@ -16,7 +16,7 @@ interface ForecastFlags {
   out: string;
   summary?: string;
   model: 'auto' | 'arima' | 'sarima' | 'varma';
-  window: number[];
+  window?: number[];
   train?: number;
   refit?: number;
   step?: number;
@@ -205,10 +205,11 @@ export function register(program: Command): void {
         .choices(['auto', 'arima', 'sarima', 'varma'])
         .default('auto')
     )
-    .addOption(
-      new Option('--window <points>', 'window sizes w, comma-separated: each model is fitted on the last w points')
-        .argParser(windowList)
-        .default([60, 360], '60,360')
+    .option(
+      '--window <points>',
+      'window sizes w, comma-separated: each model is fitted on the last w points ' +
+        "(default: from the series' length, 60,360 from 2,880 rows)",
+      windowList
     )
     .option(
       '--train <points>',
