@@ -229,6 +229,20 @@ describe('RadiographyDataSource', () => {
     }
   });
 
+  it('scores with the SIMD kernels what tfjs scores, within 1e-5 relative', async () => {
+    const [cpu, simd] = await Promise.all(
+      (['cpu', 'simd'] as const).map((backend) => run(datasource({ backend }), request([{ groups: ['$group'] }])))
+    );
+    expect(simd.errors).toBeUndefined();
+    expect((simd.data as DataFrame[])[0].meta?.notices?.[0].text).toMatch(/scored on WebAssembly SIMD kernels in/);
+    (cpu.data as DataFrame[]).forEach((frame, i) => {
+      const expected = frame.fields[1].values as number[];
+      const actual = (simd.data as DataFrame[])[i].fields[1].values as number[];
+      expect(actual).toHaveLength(expected.length);
+      actual.forEach((mse, j) => expect(Math.abs(mse - expected[j])).toBeLessThanOrEqual(1e-5 * expected[j] + 1e-9));
+    });
+  });
+
   it('says which backend scored and how long it took', async () => {
     const [first] = (await run(datasource(), request([{}]))).data as DataFrame[];
     const texts = first.meta?.notices?.map((n) => n.text) ?? [];
@@ -311,7 +325,7 @@ describe('RadiographyDataSource', () => {
     expect(result.message).toBe(
       'Prometheus 2.42.0 answers through "Prometheus". ' +
         `2 model(s) loaded from ${MODELS} and verified against their manifests: cpu (2 features, window 3 x 30 s), network (2 features, window 3 x 30 s). ` +
-        'tfjs runs on plain JavaScript (cpu).'
+        'the models run on plain JavaScript (cpu).'
     );
   });
 

@@ -46,7 +46,7 @@ import { RadiographyVariableSupport } from './variableSupport';
 import { interpolateKpi, resolveGroups, resolveQuerySetVars } from './variables';
 
 /** Windows reconstructed between two yields to the browser: about 0.1 s of work on each backend. */
-const CHUNK: Record<Backend, number> = { webgl: 256, wasm: 128, cpu: 16 };
+const CHUNK: Record<Backend, number> = { simd: 512, webgl: 256, wasm: 128, cpu: 16 };
 
 export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, RadiographyOptions> {
   private readonly options: RadiographyOptions;
@@ -126,7 +126,7 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
   /** The models as tfjs models, loaded once and reused by every query. */
   loadedModels(): Promise<LoadedModels> {
     this.models ??= this.tfRuntime()
-      .then((runtime) => loadModels(runtime.tf, grafanaFetch(), this.modelsUrl()))
+      .then((runtime) => loadModels(runtime.tf, grafanaFetch(), this.modelsUrl(), { fast: runtime.fast }))
       .catch((err) => {
         this.models = undefined;
         throw err;
@@ -320,7 +320,7 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
         `${loaded.models.length} model(s) loaded from ${loaded.url} and ${loaded.verified ? 'verified' : 'NOT verified (no HTTPS)'} against their manifests: ${groups.join(', ')}`
       );
       const fallbacks = runtime.fallbacks.length > 0 ? `, because ${runtime.fallbacks.join('; and ')}` : '';
-      steps.push(`tfjs runs on ${BACKEND_NAMES[runtime.backend]}${fallbacks}`);
+      steps.push(`the models run on ${BACKEND_NAMES[runtime.backend]}${fallbacks}`);
     } catch (err) {
       return { status: 'error', message: [...steps, queryError(err, undefined, prometheus.name).message].join('. ') };
     }

@@ -16,8 +16,8 @@ import {
   type ModelFiles,
 } from '../core/artifact';
 import { SyrrocaError } from '../core/errors';
-import type { Tf } from '../core/model';
-import { tfScoringModel, type ScoringModel } from '../core/pipeline';
+import { inputShape, type FastModelFactory, type Tf } from '../core/model';
+import { scoringModelOf, type ScoringModel } from '../core/pipeline';
 import type { Manifest } from '../core/types';
 
 /** Largest file the loader accepts; an AE-200's weights are ~2 MB, so this only stops a wrong URL. */
@@ -192,19 +192,22 @@ export async function fetchArtifacts(
   return { groups, verified };
 }
 
-/** tfjs models ready for `scoreGroups`, each checked against its manifest (window, feature count). */
+/**
+ * Models ready for `scoreGroups`, each checked against its manifest (window, feature count): tfjs
+ * models, or the fast kernels on their weights when `fast` is given (tfjs then only parses them).
+ */
 export async function loadModels(
   tf: Tf,
   doFetch: typeof fetch,
   baseUrl: string,
-  signal?: AbortSignal
+  options: { signal?: AbortSignal; fast?: FastModelFactory } = {}
 ): Promise<LoadedModels> {
-  const { groups, verified } = await fetchArtifacts(doFetch, baseUrl, signal);
+  const { groups, verified } = await fetchArtifacts(doFetch, baseUrl, options.signal);
   const models = await Promise.all(
     groups.map(async ({ manifest, source, files }) => {
-      const model = tfScoringModel(tf, await modelFromFiles(tf, files, source), manifest, source);
-      checkArtifact(manifest, model.input, source);
-      return model;
+      const model = await modelFromFiles(tf, files, source);
+      checkArtifact(manifest, inputShape(model), source);
+      return scoringModelOf(tf, model, manifest, source, options.fast);
     })
   );
   return { url: baseUrl, models, verified };

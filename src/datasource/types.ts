@@ -37,8 +37,11 @@ export const DEFAULT_QUERY: Partial<RadiographyQuery> = { queryType: 'reconstruc
 /** Where the models come from: the demo models shipped in the plugin, or a URL read through the plugin's route. */
 export type ModelSource = 'bundled' | 'url';
 
-/** The tfjs backend: `auto` tries WebGL, then wasm, then cpu. */
-export type BackendChoice = 'auto' | 'webgl' | 'wasm' | 'cpu';
+/**
+ * Where the models run: the project's WebAssembly SIMD kernels, or a tfjs backend; `auto` tries
+ * them in the order SIMD kernels, WebGL, wasm, cpu.
+ */
+export type BackendChoice = 'auto' | 'simd' | 'webgl' | 'wasm' | 'cpu';
 export type Backend = Exclude<BackendChoice, 'auto'>;
 
 export interface RadiographyOptions extends DataSourceJsonData {

@@ -23,8 +23,7 @@ import {
 } from '../core/artifact';
 import { SyrrocaError } from '../core/errors';
 import type { Tf } from '../core/model';
-import { autoencoderWeightsOf } from '../core/kernels/autoencoder';
-import { fastScoringModel, tfScoringModel, type ScoringModel, type TrainedGroup } from '../core/pipeline';
+import { scoringModelOf, type ScoringModel, type TrainedGroup } from '../core/pipeline';
 import type { Manifest } from '../core/types';
 import { fastFactory, type Engine } from './engine';
 import { version } from './version';
@@ -141,15 +140,9 @@ export async function loadScoringModels(tf: Tf, dir: string, engine: Engine = 'f
   const groups = await readArtifacts(dir);
   const fast = fastFactory(engine);
   return Promise.all(
-    groups.map(async ({ manifest, source, files }) => {
-      const model = await modelFromFiles(tf, files, source);
-      if (!fast) {
-        return tfScoringModel(tf, model, manifest, source);
-      }
-      const scoring = fastScoringModel(await fast(autoencoderWeightsOf(model), {}), manifest, source);
-      model.dispose();
-      return scoring;
-    })
+    groups.map(async ({ manifest, source, files }) =>
+      scoringModelOf(tf, await modelFromFiles(tf, files, source), manifest, source, fast)
+    )
   );
 }
 

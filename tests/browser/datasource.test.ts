@@ -17,6 +17,7 @@ import type { GroupScore } from '../../src/core/types';
 import { DEFAULT_START, simulate, toOpenMetrics } from '../../src/sim';
 import { runCli } from '../helpers/cli';
 import { describeWithPrometheus, usePrometheus } from '../helpers/prometheus';
+import type { BackendChoice } from '../../src/datasource/types';
 import type { PlainFrame, RunResult } from './datasource.entry';
 import {
   bundlePage,
@@ -163,7 +164,12 @@ describeWithChromium('the data source in Chromium', () => {
      * --disable-3d-apis leaves WebGL on OffscreenCanvas (which tfjs uses) available, so the page also
      * gets no WebGL context from either canvas, as in a browser where WebGL is blocked.
      */
-    async function runInChromium(options: { webgl: boolean; blockWasm?: boolean; screenshot?: string }) {
+    async function runInChromium(options: {
+      backend: BackendChoice;
+      webgl: boolean;
+      blockWasm?: boolean;
+      screenshot?: string;
+    }) {
       const browser = await launchBrowser(options.webgl ? ['--enable-unsafe-swiftshader'] : ['--disable-3d-apis']);
       try {
         const { page: tab, errors } = await browser.newPage();
@@ -189,7 +195,7 @@ describeWithChromium('the data source in Chromium', () => {
         }
         await tab.goto(server.url);
         const result: RunResult = await tab.evaluate((request) => window.syrrocaRun(request), {
-          backend: 'auto' as const,
+          backend: options.backend,
           from: FROM,
           to: TO,
           namespace: NAMESPACE,
@@ -252,27 +258,42 @@ describeWithChromium('the data source in Chromium', () => {
 
     const noticesOf = (frames: PlainFrame[]) => frames.flatMap((f) => f.notices);
 
-    it('scores with WebGL as syrroca score does, and returns every query type', async () => {
-      const { result, errors } = await runInChromium({ webgl: true, screenshot: 'datasource.png' });
+    /** Save & test passes, every query type returns, the MSE match the CLI's, and nothing is passed over. */
+    function expectACleanRunOn(backend: string, { result, errors }: Awaited<ReturnType<typeof runInChromium>>) {
       expect(result.errors).toEqual([]);
       expect(result.test.status).toBe('success');
       expect(result.test.message).toMatch(
-        /^Prometheus 2\.\d+\.\d+\S* answers through "Prometheus"\. 4 model\(s\) loaded .* and verified .* tfjs runs on WebGL\.$/
+        new RegExp(
+          `^Prometheus 2\\.\\d+\\.\\d+\\S* answers through "Prometheus"\\. 4 model\\(s\\) loaded .* and verified .* the models run on ${backend}\\.$`
+        )
       );
       expectScoresMatchTheCli(result.frames);
       expectEveryQueryType(result.frames);
       const notices = noticesOf(result.frames);
       expect(notices.filter((n) => n.severity === 'warning')).toEqual([]);
       expect(notices.find((n) => n.severity === 'info')?.text).toMatch(
-        /^cpu, memory, network, filesystem: 121 steps of 30 s scored on WebGL in/
+        new RegExp(`^cpu, memory, network, filesystem: 121 steps of 30 s scored on ${backend} in`)
       );
       expect(errors).toEqual([]);
+    }
+
+    it('scores with the SIMD kernels by default as syrroca score does, and returns every query type', async () => {
+      expectACleanRunOn(
+        'WebAssembly SIMD kernels',
+        await runInChromium({ backend: 'auto', webgl: true, screenshot: 'datasource.png' })
+      );
+    });
+
+    it('scores with WebGL as syrroca score does when WebGL is chosen', async () => {
+      expectACleanRunOn('WebGL', await runInChromium({ backend: 'webgl', webgl: true }));
     });
 
     it('falls back to wasm when WebGL is disabled, and says so', async () => {
-      const { result, errors } = await runInChromium({ webgl: false });
+      const { result, errors } = await runInChromium({ backend: 'webgl', webgl: false });
       expect(result.errors).toEqual([]);
-      expect(result.test.message).toContain('tfjs runs on WebAssembly, because WebGL is not available in this browser');
+      expect(result.test.message).toContain(
+        'the models run on WebAssembly, because WebGL is not available in this browser'
+      );
       expectScoresMatchTheCli(result.frames);
       expect(
         noticesOf(result.frames)
@@ -285,10 +306,10 @@ describeWithChromium('the data source in Chromium', () => {
     });
 
     it('falls back to cpu when wasm is blocked too, and says so', async () => {
-      const { result, errors } = await runInChromium({ webgl: false, blockWasm: true });
+      const { result, errors } = await runInChromium({ backend: 'webgl', webgl: false, blockWasm: true });
       expect(result.errors).toEqual([]);
       expect(result.test.message).toContain(
-        'tfjs runs on plain JavaScript (cpu), because WebGL is not available in this browser (disabled, blocked, or no GPU context); and the WebAssembly binaries of tfjs could not be loaded'
+        'the models run on plain JavaScript (cpu), because WebGL is not available in this browser (disabled, blocked, or no GPU context); and the WebAssembly binaries of tfjs could not be loaded'
       );
       expectScoresMatchTheCli(result.frames);
       const warnings = noticesOf(result.frames)

@@ -27,7 +27,8 @@ const MODEL_SOURCES: Array<{ value: ModelSource; label: string; description: str
 ];
 
 const BACKENDS: Array<{ value: BackendChoice; label: string; description: string }> = [
-  { value: 'auto', label: 'Auto', description: 'WebGL, else WebAssembly, else plain JavaScript' },
+  { value: 'auto', label: 'Auto', description: 'SIMD kernels, else WebGL, else WebAssembly, else plain JavaScript' },
+  { value: 'simd', label: 'SIMD kernels', description: "syrroca's WebAssembly SIMD LSTM kernels: fastest on CPU" },
   { value: 'webgl', label: 'WebGL', description: 'GPU; falls back to WebAssembly, then cpu' },
   { value: 'wasm', label: 'WebAssembly', description: 'CPU with SIMD; falls back to cpu' },
   { value: 'cpu', label: 'cpu', description: 'Plain JavaScript: slowest, works everywhere' },
@@ -105,7 +106,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         </Field>
       </FieldSet>
       <FieldSet label="Scoring in the browser">
-        <Field label="Compute backend" description="Where tfjs runs the models in each viewer's browser">
+        <Field label="Compute backend" description="Where the models run in each viewer's browser">
           <RadioButtonGroup options={BACKENDS} value={jsonData.backend ?? 'auto'} onChange={(v) => set('backend', v)} />
         </Field>
         <Field
