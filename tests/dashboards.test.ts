@@ -71,6 +71,7 @@ const QUERY_TYPES: Record<QueryType, true> = {
   features: true,
   characterization: true,
   radiography: true,
+  forecast: true,
 };
 
 /** Labels Prometheus adds to every scraped series. */

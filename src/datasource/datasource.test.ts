@@ -39,6 +39,8 @@ const SIGNALS = new Map<string, (t: number) => number>([
   ['network_a{namespace="ims"}', (t) => (t % 600) / 600],
   ['network_b{namespace="ims"}', () => 0.3],
   ['sum(failed{namespace="ims"})', (t) => (t / 30) % 7],
+  // Calls: a slow wave and deterministic jitter, for the forecast query type.
+  ['sum(calls)', (t) => 50 + 10 * Math.sin(t / 900) + ((t * 7919) % 13) / 4],
 ]);
 
 let grafana: {
@@ -325,6 +327,30 @@ describe('RadiographyDataSource', () => {
         `2 model(s) loaded from ${MODELS} and verified against their manifests: cpu (2 features, window 3 x 30 s), network (2 features, window 3 x 30 s). ` +
         'the models run on plain JavaScript (cpu).'
     );
+  });
+
+  it('forecasts a series without loading tfjs or any model, judging every step of the range', async () => {
+    grafana.files = {};
+    const response = await run(
+      datasource(),
+      request([{ queryType: 'forecast', expr: 'sum(calls)', step: '30s', forecast: { windows: '10', train: 20 } }])
+    );
+    expect(response.errors).toBeUndefined();
+    const [frame] = response.data as DataFrame[];
+    expect(frame.name).toBe('sum(calls)');
+    expect(frame.fields.map((f) => f.name)).toEqual([
+      'time',
+      'value',
+      'predicted',
+      'lower',
+      'upper',
+      'anomalous',
+      'onset',
+    ]);
+    expect(frame.fields[0].values[0]).toBe(FIRST * 1000);
+    expect(frame.fields[0].values.at(-1)).toBe(LAST * 1000);
+    expect(frame.fields[1].values[0]).toBe(SIGNALS.get('sum(calls)')!(FIRST));
+    expect(grafana.requests.map((r) => r.url)).toEqual([`${PROXY}api/v1/query_range`]);
   });
 
   it('lists the groups of the models and the namespaces of Prometheus as variable values', async () => {

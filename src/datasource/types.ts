@@ -2,7 +2,9 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 
-export type QueryType = 'reconstruction' | 'features' | 'characterization' | 'radiography';
+import type { ForecastModelChoice, ThresholdKind } from '../core/forecast/types';
+
+export type QueryType = 'reconstruction' | 'features' | 'characterization' | 'radiography' | 'forecast';
 
 export interface RadiographyQuery extends DataQuery {
   queryType: QueryType;
@@ -10,6 +12,24 @@ export interface RadiographyQuery extends DataQuery {
   groups?: string[];
   /** PromQL of the service KPI for this query; the data source's KPI query when empty. */
   kpi?: string;
+  /** `forecast`: PromQL of the series to forecast (a model feature's name is one); `$variables` are expanded. */
+  expr?: string;
+  /** `forecast`: seconds between points, a duration such as `30s`; empty: the panel's interval. */
+  step?: string;
+  /** `forecast`: model, windows, training size and threshold. */
+  forecast?: ForecastSettings;
+}
+
+/** The forecast settings of a query (the `forecast` query type). */
+export interface ForecastSettings {
+  model?: ForecastModelChoice;
+  /** Window sizes in points, comma-separated (`60,360`). */
+  windows?: string;
+  /** Training size st in points; empty: twice the largest window. */
+  train?: number;
+  threshold?: ThresholdKind;
+  /** k of the dynamic threshold. */
+  k?: number;
 }
 
 export const DEFAULT_QUERY: Partial<RadiographyQuery> = { queryType: 'reconstruction', groups: [] };

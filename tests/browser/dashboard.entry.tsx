@@ -147,7 +147,7 @@ function withFieldConfig(frames: DataFrame[], source: FieldConfigSource, theme: 
 }
 
 interface PanelData {
-  byQuery: Record<QueryType, DataFrame[]>;
+  byQuery: Partial<Record<QueryType, DataFrame[]>>;
   timeRange: TimeRange;
 }
 
@@ -160,7 +160,7 @@ function PanelBody({ placed, data, theme }: { placed: Placed; data: PanelData; t
   const width = placed.width - 2 * GAP;
   const height = placed.height - HEADER - GAP;
   const type = queryType(panel);
-  const frames = type ? data.byQuery[type].filter((f) => group === undefined || f.name === group) : [];
+  const frames = type ? (data.byQuery[type] ?? []).filter((f) => group === undefined || f.name === group) : [];
   const fieldConfig = (panel.fieldConfig ?? { defaults: {}, overrides: [] }) as FieldConfigSource;
   switch (panel.type) {
     case 'syrroca-radiography-panel':

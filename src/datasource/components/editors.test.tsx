@@ -94,4 +94,25 @@ describe('QueryEditor', () => {
     await screen.findByText(/^Models: /, {}, { timeout: 10_000 });
     expect(screen.queryByPlaceholderText('sum(sipp_failed_calls)')).not.toBeInTheDocument();
   });
+
+  it('asks a forecast for its series, windows and training size, and says when st <= w before it runs', async () => {
+    const onChange = jest.fn();
+    render(
+      <QueryEditor
+        datasource={datasource}
+        query={{ refId: 'A', queryType: 'forecast', expr: 'sum(calls)', forecast: { windows: '60', train: 60 } }}
+        onChange={onChange}
+        onRunQuery={jest.fn()}
+      />
+    );
+    await screen.findByText(/^Models: /, {}, { timeout: 10_000 });
+    expect(screen.queryByText('Groups')).not.toBeInTheDocument();
+    expect(
+      screen.getByText(/the training size st = 60 must be larger than every window w \(st > w\)/)
+    ).toBeInTheDocument();
+    fireEvent.change(screen.getByPlaceholderText('60,360'), { target: { value: '30' } });
+    expect(onChange).toHaveBeenCalledWith(
+      expect.objectContaining({ forecast: { windows: '30', train: 60 }, expr: 'sum(calls)' })
+    );
+  });
 });
