@@ -19,7 +19,7 @@ function describeBuilt(name: string, body: () => void): void {
       });
     });
   } else {
-    // eslint-disable-next-line no-console
+     
     console.warn(`skipping "${name}": no build in ${DIST} (npm run build)`);
     describe.skip(name, body);
   }
