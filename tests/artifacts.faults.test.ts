@@ -96,7 +96,12 @@ describe('the model artifact under faults', () => {
     // The kill points include every file of the group, the index and both renames.
     const labels = seen.map((s) => s.label);
     expect(labels).toEqual(
-      expect.arrayContaining(['write all/model.json', 'write all/weights.bin', 'write all/manifest.json', 'write models.json'])
+      expect.arrayContaining([
+        'write all/model.json',
+        'write all/weights.bin',
+        'write all/manifest.json',
+        'write models.json',
+      ])
     );
     expect(labels.some((l) => /^rename models to \.models\.previous-\d+$/.test(l))).toBe(true);
     expect(labels.some((l) => /^rename \.models\.tmp-\d+-\w+ to models$/.test(l))).toBe(true);
@@ -126,9 +131,12 @@ describe('the model artifact under faults', () => {
       // 8 KiB: the small files of the artifact fit, the weights do not.
       const result = await runLimited(8, train(3));
       expect(result.code).toBe(1);
-      expect(result.stderr.split('\n').filter((l) => l.startsWith('syrroca train:')).join('\n') + '\n').toMatch(
-        full(models)
-      );
+      expect(
+        result.stderr
+          .split('\n')
+          .filter((l) => l.startsWith('syrroca train:'))
+          .join('\n') + '\n'
+      ).toMatch(full(models));
       expect(await hashes(models)).toBe(before);
       expect(readdirSync(work)).toEqual(['models']);
     }, 120_000);
@@ -137,9 +145,12 @@ describe('the model artifact under faults', () => {
       const out = join(work, 'scores.jsonl');
       const result = await runLimited(8, ['score', '--csv', csv, '--models', models, '--out', out]);
       expect(result.code).toBe(1);
-      expect(result.stderr.split('\n').filter((l) => l.startsWith('syrroca score:')).join('\n') + '\n').toMatch(
-        full(out)
-      );
+      expect(
+        result.stderr
+          .split('\n')
+          .filter((l) => l.startsWith('syrroca score:'))
+          .join('\n') + '\n'
+      ).toMatch(full(out));
       expect(readdirSync(work)).toEqual(['models']);
     }, 120_000);
 
@@ -147,27 +158,36 @@ describe('the model artifact under faults', () => {
     const mount = tempDir('tmpfs');
     let mounted = false;
 
-    (root ? it : it.skip)('on a full tmpfs (root): train fails with ENOSPC in one line, the old artifact intact', async () => {
-      // Room for the artifact and a half: a second one cannot be written beside the first.
-      const size = Math.ceil((duBytes(models) * 1.5) / 4096) * 4096;
-      const result = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mount.path], { encoding: 'utf8' });
-      if (result.status !== 0) {
-        // eslint-disable-next-line no-console
-        console.warn(`skipping the tmpfs case: mount failed (${result.stderr.trim()}); the ulimit cases ran`);
-        return;
-      }
-      mounted = true;
-      const target = join(mount.path, 'models');
-      cpSync(models, target, { recursive: true });
-      const before = await hashes(target);
-      const run = await runCli(train(4, target));
-      expect(run.code).toBe(1);
-      expect(run.stderr.split('\n').filter((l) => l.startsWith('syrroca train:')).join('\n') + '\n').toMatch(
-        full(target)
-      );
-      expect(await hashes(target)).toBe(before);
-      expect(readdirSync(mount.path)).toEqual(['models']);
-    }, 120_000);
+    (root ? it : it.skip)(
+      'on a full tmpfs (root): train fails with ENOSPC in one line, the old artifact intact',
+      async () => {
+        // Room for the artifact and a half: a second one cannot be written beside the first.
+        const size = Math.ceil((duBytes(models) * 1.5) / 4096) * 4096;
+        const result = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mount.path], {
+          encoding: 'utf8',
+        });
+        if (result.status !== 0) {
+          // eslint-disable-next-line no-console
+          console.warn(`skipping the tmpfs case: mount failed (${result.stderr.trim()}); the ulimit cases ran`);
+          return;
+        }
+        mounted = true;
+        const target = join(mount.path, 'models');
+        cpSync(models, target, { recursive: true });
+        const before = await hashes(target);
+        const run = await runCli(train(4, target));
+        expect(run.code).toBe(1);
+        expect(
+          run.stderr
+            .split('\n')
+            .filter((l) => l.startsWith('syrroca train:'))
+            .join('\n') + '\n'
+        ).toMatch(full(target));
+        expect(await hashes(target)).toBe(before);
+        expect(readdirSync(mount.path)).toEqual(['models']);
+      },
+      120_000
+    );
 
     afterAll(() => {
       if (mounted) {

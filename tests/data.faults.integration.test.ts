@@ -121,7 +121,9 @@ describeWithPrometheus('faulty data end to end, from Prometheus and from CSV', (
     await writeArtifacts(tf, path('models'), trained);
     writeFileSync(path('clean.csv'), formatWideCsv(clean));
     writeFileSync(path('faulty.csv'), formatWideCsv(faulty()));
-    expectOk(await runCli(['score', '--csv', path('clean.csv'), '--models', path('models'), '--out', path('clean.jsonl')]));
+    expectOk(
+      await runCli(['score', '--csv', path('clean.csv'), '--models', path('models'), '--out', path('clean.jsonl')])
+    );
     reference = new Map(readScores(path('clean.jsonl')).map((s) => [key(s), s]));
   }, 180_000);
 
@@ -176,7 +178,15 @@ describeWithPrometheus('faulty data end to end, from Prometheus and from CSV', (
   }, 120_000);
 
   it('from CSV with the same faults (empty cells for the gap, NaN): the same scores as from Prometheus', async () => {
-    const result = await runCli(['score', '--csv', path('faulty.csv'), '--models', path('models'), '--out', path('csv.jsonl')]);
+    const result = await runCli([
+      'score',
+      '--csv',
+      path('faulty.csv'),
+      '--models',
+      path('models'),
+      '--out',
+      path('csv.jsonl'),
+    ]);
     expectOk(result);
     const scores = readScores(path('csv.jsonl')).filter((s) => s.t >= from);
     expectCorrect(scores);

@@ -48,7 +48,10 @@ export function writeError(path: string, err: unknown, what: string, unchanged: 
       : err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS'
         ? 'check the permissions or write elsewhere'
         : 'check the path';
-  return new SyrrocaError('write-failed', `cannot write ${what ? `${what} ` : ''}${path}: ${err.message}; ${unchanged}: ${advice}`);
+  return new SyrrocaError(
+    'write-failed',
+    `cannot write ${what ? `${what} ` : ''}${path}: ${err.message}; ${unchanged}: ${advice}`
+  );
 }
 
 /**
@@ -138,7 +141,10 @@ async function removeLeftovers(dir: string, checkpoint: (label: string) => Promi
   const complete = await exists(join(dir, INDEX_FILE));
   for (const name of siblings) {
     const pid = name.startsWith(tempPrefix(dir)) ? Number(name.slice(tempPrefix(dir).length).split('-')[0]) : NaN;
-    if ((Number.isInteger(pid) && pid !== process.pid && !alive(pid)) || (complete && name.startsWith(previousPrefix(dir)))) {
+    if (
+      (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) ||
+      (complete && name.startsWith(previousPrefix(dir)))
+    ) {
       await checkpoint(`remove ${name}`);
       await fs.rm(join(dirname(dir), name), { recursive: true, force: true });
     }
@@ -176,9 +182,15 @@ async function resolveModelsDir(dir: string): Promise<string> {
     return join(dirname(dir), previous[previous.length - 1]);
   }
   if (!(await exists(dir))) {
-    throw new SyrrocaError('models-missing', `${dir}: no such models directory; train one with \`syrroca train --out ${dir}\``);
+    throw new SyrrocaError(
+      'models-missing',
+      `${dir}: no such models directory; train one with \`syrroca train --out ${dir}\``
+    );
   }
-  throw new SyrrocaError('models-missing', `${dir}: not a syrroca models directory (no ${INDEX_FILE}); point --models at the directory \`syrroca train --out\` wrote`);
+  throw new SyrrocaError(
+    'models-missing',
+    `${dir}: not a syrroca models directory (no ${INDEX_FILE}); point --models at the directory \`syrroca train --out\` wrote`
+  );
 }
 
 export interface LoadedGroup {
@@ -197,11 +209,17 @@ export async function readArtifacts(dir: string): Promise<LoadedGroup[]> {
       const source = join(dir, group);
       const manifest = parseManifest(await readJson(join(groupDir, MANIFEST_FILE)), join(source, MANIFEST_FILE));
       if (manifest.group !== group) {
-        throw new SyrrocaError('manifest-invalid', `${source}: the manifest is for group "${manifest.group}", not "${group}"`);
+        throw new SyrrocaError(
+          'manifest-invalid',
+          `${source}: the manifest is for group "${manifest.group}", not "${group}"`
+        );
       }
       const modelText = await readText(join(groupDir, MODEL_FILE));
       const weights = await fs.readFile(join(groupDir, WEIGHTS_FILE)).catch((err) => {
-        throw new SyrrocaError('artifact-missing-file', `${join(source, WEIGHTS_FILE)}: cannot read the weights (${err.code ?? err.message})`);
+        throw new SyrrocaError(
+          'artifact-missing-file',
+          `${join(source, WEIGHTS_FILE)}: cannot read the weights (${err.code ?? err.message})`
+        );
       });
       const weightBuffer = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
       if (contentHash(modelText, weightBuffer) !== manifest.contentHash) {
@@ -210,7 +228,11 @@ export async function readArtifacts(dir: string): Promise<LoadedGroup[]> {
           `${source}: model.json or weights.bin do not match the manifest's content hash; the files were changed or mixed from different trainings`
         );
       }
-      return { manifest, source, files: { modelJson: parseJson(modelText, join(source, MODEL_FILE)), weights: weightBuffer } };
+      return {
+        manifest,
+        source,
+        files: { modelJson: parseJson(modelText, join(source, MODEL_FILE)), weights: weightBuffer },
+      };
     })
   );
 }
@@ -236,7 +258,10 @@ async function readText(path: string): Promise<string> {
   try {
     return await fs.readFile(path, 'utf8');
   } catch (err) {
-    throw new SyrrocaError('artifact-missing-file', `${path}: cannot read (${isNodeError(err) ? err.code : String(err)})`);
+    throw new SyrrocaError(
+      'artifact-missing-file',
+      `${path}: cannot read (${isNodeError(err) ? err.code : String(err)})`
+    );
   }
 }
 
