@@ -269,6 +269,12 @@ describeWithPrometheus('a Prometheus restart under train and serve', () => {
     }, 120_000);
 
     it('a series marked stale by Prometheus: its group is withdrawn at once, not scored on its last value; back when it is', async () => {
+      // A settled scrape loop (Prometheus may have just restarted): marks come from comparing scrapes.
+      await waitFor('three scrapes of the target', async () => {
+        const query = encodeURIComponent('count_over_time(up{job="target"}[5s]) >= 3');
+        const body = await (await fetch(`${prometheus.url}/api/v1/query?query=${query}`)).json();
+        return body.data.result.length === 1;
+      });
       // A feature the memory model uses (training may drop redundant ones).
       const stale = manifests(path('reference'))[1].features[0].name;
       hidden.add(stale);
