@@ -144,6 +144,7 @@ export function register(program: Command): void {
         let stopping = false;
         const server = createExporterServer({
           registry: metrics.registry,
+          render: metrics.render,
           modelsDir: () => modelsDir,
           health: () => {
             const last = scorer.last();

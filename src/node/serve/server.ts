@@ -12,6 +12,8 @@ import type { Registry } from 'prom-client';
 
 export interface ServerOptions {
   registry: Registry;
+  /** The /metrics text; default: the registry rendered at every request. */
+  render?: () => Promise<string>;
   /** Root of the models directory served under /models/. */
   modelsDir: () => string;
   /** `ok` false answers 503 (e.g. while shutting down); `detail` is added to the JSON body. */
@@ -58,7 +60,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Server
     return send(res, 405, 'text/plain', 'method not allowed\n');
   }
   if (url.pathname === '/metrics') {
-    return send(res, 200, options.registry.contentType, await options.registry.metrics(), req.method === 'HEAD');
+    const text = await (options.render ? options.render() : options.registry.metrics());
+    return send(res, 200, options.registry.contentType, text, req.method === 'HEAD');
   }
   if (url.pathname === '/healthz') {
     const { ok, detail } = options.health();
