@@ -51,7 +51,26 @@ function parseOrLocatedError(text: string): FeatureMatrix | InputError {
 const cell = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
   fc.integer({ min: 1_600_000_000, max: 1_800_000_000 }).map(String),
-  fc.constantFrom('', ' ', 'NaN', 'nan', 'Inf', '+Inf', '-inf', 'Infinity', '1e999', '-1e999', '0x10', '1,5', '12 ms', '.', '-', 'e5', '1e', '+.5'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'NaN',
+    'nan',
+    'Inf',
+    '+Inf',
+    '-inf',
+    'Infinity',
+    '1e999',
+    '-1e999',
+    '0x10',
+    '1,5',
+    '12 ms',
+    '.',
+    '-',
+    'e5',
+    '1e',
+    '+.5'
+  ),
   hostileText(8)
 );
 const quoted = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -59,7 +78,10 @@ const row = fc.array(fc.oneof(cell, cell.map(quoted)), { minLength: 1, maxLength
 const lineEnd = fc.constantFrom('\n', '\r\n', '\r');
 const csvLike = fc
   .tuple(
-    fc.array(fc.oneof(fc.constant('timestamp'), hostileText(12), hostileText(12).map(quoted)), { minLength: 1, maxLength: 5 }),
+    fc.array(fc.oneof(fc.constant('timestamp'), hostileText(12), hostileText(12).map(quoted)), {
+      minLength: 1,
+      maxLength: 5,
+    }),
     fc.array(row, { maxLength: 6 }),
     lineEnd,
     fc.boolean()
@@ -70,23 +92,33 @@ const csvLike = fc
 const validCsv = fc
   .tuple(
     fc.integer({ min: 1, max: 4 }),
-    fc.array(fc.tuple(fc.integer({ min: 1, max: 300 }), fc.array(fc.option(fc.double({ noDefaultInfinity: true, noNaN: true })), { minLength: 4, maxLength: 4 })), { minLength: 1, maxLength: 6 })
+    fc.array(
+      fc.tuple(
+        fc.integer({ min: 1, max: 300 }),
+        fc.array(fc.option(fc.double({ noDefaultInfinity: true, noNaN: true })), { minLength: 4, maxLength: 4 })
+      ),
+      { minLength: 1, maxLength: 6 }
+    )
   )
   .map(([n, rows]) => {
     let t = 1_700_000_000;
     const features = Array.from({ length: n }, (_, j) => `m{pod="p,${j}",c="a""b"}`);
     return (
       [`timestamp,${features.map(quoted).join(',')}`]
-        .concat(rows.map(([dt, values]) => [(t += dt), ...values.slice(0, n).map((v) => (v === null ? '' : String(v)))].join(',')))
+        .concat(
+          rows.map(([dt, values]) =>
+            [(t += dt), ...values.slice(0, n).map((v) => (v === null ? '' : String(v)))].join(',')
+          )
+        )
         .join('\n') + '\n'
     );
   });
 
 type Edit = { at: number; remove: number; insert: string };
-const edits = fc.array(
-  fc.record({ at: fc.nat(), remove: fc.nat({ max: 3 }), insert: hostileText(3) }),
-  { minLength: 1, maxLength: 4 }
-);
+const edits = fc.array(fc.record({ at: fc.nat(), remove: fc.nat({ max: 3 }), insert: hostileText(3) }), {
+  minLength: 1,
+  maxLength: 4,
+});
 function applyEdits(text: string, list: Edit[]): string {
   return list.reduce((t, e) => {
     const at = e.at % (t.length + 1);
@@ -122,7 +154,9 @@ describe('parseWideCsv on hostile input', () => {
           const again = parseWideCsv(formatWideCsv(result));
           expect(again.features).toEqual(result.features);
           expect(Array.from(again.timestamps)).toEqual(Array.from(result.timestamps));
-          expect(again.columns.map((c) => Array.from(c, (v) => v + 0))).toEqual(result.columns.map((c) => Array.from(c, (v) => v + 0)));
+          expect(again.columns.map((c) => Array.from(c, (v) => v + 0))).toEqual(
+            result.columns.map((c) => Array.from(c, (v) => v + 0))
+          );
         }
       }),
       CASES

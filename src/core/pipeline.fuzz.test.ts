@@ -45,18 +45,23 @@ function halfModel(manifest: Manifest): ScoringModel {
 
 const value = fc.oneof(
   { weight: 6, arbitrary: fc.double({ min: -5, max: 15, noNaN: true }) },
-  { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 1e39, -1e39, 3.4e39, 3.5e39, 1e300, Number.MAX_VALUE, 5e-324) }
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 1e39, -1e39, 3.4e39, 3.5e39, 1e300, Number.MAX_VALUE, 5e-324),
+  }
 );
 
 describe('scoring hostile numbers', () => {
   it(`emits only finite scores with a consistent verdict in ${CASES} random matrices holding NaN, ±Inf and huge values`, async () => {
-    const data = fc.integer({ min: 1, max: 3 }).chain((n) =>
-      fc.tuple(
-        fc.constant(n),
-        fc.array(fc.array(value, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 12 }),
-        fc.double({ min: 0, max: 5, noNaN: true })
-      )
-    );
+    const data = fc
+      .integer({ min: 1, max: 3 })
+      .chain((n) =>
+        fc.tuple(
+          fc.constant(n),
+          fc.array(fc.array(value, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 12 }),
+          fc.double({ min: 0, max: 5, noNaN: true })
+        )
+      );
     await fuzzAsync(
       fc.asyncProperty(data, async ([n, rows, threshold]) => {
         const features = Array.from({ length: n }, (_, j) => `f${j}`);
@@ -93,7 +98,9 @@ describe('scoring hostile numbers', () => {
           expect(() => fitMinMax([Float64Array.from(values)], ['x'])).toThrow(/feature "x" has no value/);
           return;
         }
-        expect(fitMinMax([Float64Array.from(values)])).toEqual([{ min: Math.min(...finite), max: Math.max(...finite) }]);
+        expect(fitMinMax([Float64Array.from(values)])).toEqual([
+          { min: Math.min(...finite), max: Math.max(...finite) },
+        ]);
       }),
       CASES
     );

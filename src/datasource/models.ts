@@ -202,7 +202,7 @@ export async function loadModels(
   const { groups, verified } = await fetchArtifacts(doFetch, baseUrl, signal);
   const models = await Promise.all(
     groups.map(async ({ manifest, source, files }) => {
-      const model = tfScoringModel(tf, await modelFromFiles(tf, files, source), manifest, source);
+      const model = tfScoringModel(tf, await modelFromFiles(tf, files, source, manifest), manifest, source);
       checkArtifact(manifest, model.input, source);
       return model;
     })

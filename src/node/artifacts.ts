@@ -142,7 +142,7 @@ export async function loadScoringModels(tf: Tf, dir: string, engine: Engine = 'f
   const fast = fastFactory(engine);
   return Promise.all(
     groups.map(async ({ manifest, source, files }) => {
-      const model = await modelFromFiles(tf, files, source);
+      const model = await modelFromFiles(tf, files, source, manifest);
       if (!fast) {
         return tfScoringModel(tf, model, manifest, source);
       }

@@ -41,20 +41,31 @@ const labels = fc.dictionary(
   fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom<unknown>(1, null, ['a'])) as fc.Arbitrary<unknown>
 );
 const item = fc.record(
-  { metric: fc.oneof(labels as fc.Arbitrary<unknown>, fc.constantFrom<unknown>(null, [], 'up')), values: fc.array(point, { maxLength: 12 }) },
+  {
+    metric: fc.oneof(labels as fc.Arbitrary<unknown>, fc.constantFrom<unknown>(null, [], 'up')),
+    values: fc.array(point, { maxLength: 12 }),
+  },
   { requiredKeys: [] }
 );
 const body = fc.oneof(
-  fc.record(
-    {
-      status: fc.constantFrom<unknown>('success', 'error', 1),
-      data: fc.oneof(
-        fc.record({ resultType: fc.constantFrom<unknown>('matrix', 'vector', null), result: fc.oneof(fc.array(item, { maxLength: 5 }), fc.constantFrom<unknown>(null, {}, 'x')) }, { requiredKeys: [] }),
-        fc.constantFrom<unknown>(null, [], 'x')
-      ),
-    },
-    { requiredKeys: [] }
-  ).map((b) => JSON.stringify(b)),
+  fc
+    .record(
+      {
+        status: fc.constantFrom<unknown>('success', 'error', 1),
+        data: fc.oneof(
+          fc.record(
+            {
+              resultType: fc.constantFrom<unknown>('matrix', 'vector', null),
+              result: fc.oneof(fc.array(item, { maxLength: 5 }), fc.constantFrom<unknown>(null, {}, 'x')),
+            },
+            { requiredKeys: [] }
+          ),
+          fc.constantFrom<unknown>(null, [], 'x')
+        ),
+      },
+      { requiredKeys: [] }
+    )
+    .map((b) => JSON.stringify(b)),
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 40 })
 );
@@ -82,7 +93,10 @@ describe('the Prometheus client on hostile responses', () => {
         expect(parsed.status).toBe('success');
         // Every series, every point as the response wrote it: no invented, reordered or reparsed number.
         const wanted = new Map<string, Array<[number, number]>>();
-        for (const s of parsed.data.result as Array<{ metric: Record<string, string>; values: Array<[number, string]> }>) {
+        for (const s of parsed.data.result as Array<{
+          metric: Record<string, string>;
+          values: Array<[number, string]>;
+        }>) {
           expect(s.values.every(([t, v]) => typeof t === 'number' && parseSampleValue(v) !== undefined)).toBe(true);
           const key = JSON.stringify(Object.entries(s.metric).sort());
           wanted.set(key, (wanted.get(key) ?? []).concat(s.values.map(([t, v]) => [t, parseSampleValue(v)!])));
@@ -110,18 +124,36 @@ describe('the Prometheus client on hostile responses', () => {
   it(`reads each of ${CASES} well-formed responses with NaN, ±Inf and extreme decimals exactly`, async () => {
     const goValue = fc.oneof(
       fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => [String(v), v] as const),
-      fc.constantFrom(['NaN', NaN], ['+Inf', Infinity], ['-Inf', -Infinity], ['1e-320', 1e-320], ['-0', -0]) as fc.Arbitrary<readonly [string, number]>
+      fc.constantFrom(
+        ['NaN', NaN],
+        ['+Inf', Infinity],
+        ['-Inf', -Infinity],
+        ['1e-320', 1e-320],
+        ['-0', -0]
+      ) as fc.Arbitrary<readonly [string, number]>
     );
-    const wellFormed = fc.uniqueArray(fc.string({ maxLength: 5 }), { minLength: 1, maxLength: 4 }).chain((pods) =>
-      fc.tuple(...pods.map((pod) => fc.tuple(fc.constant(pod), fc.subarray([...Array(10).keys()]), fc.array(goValue, { minLength: 10, maxLength: 10 }))))
-    );
+    const wellFormed = fc
+      .uniqueArray(fc.string({ maxLength: 5 }), { minLength: 1, maxLength: 4 })
+      .chain((pods) =>
+        fc.tuple(
+          ...pods.map((pod) =>
+            fc.tuple(
+              fc.constant(pod),
+              fc.subarray([...Array(10).keys()]),
+              fc.array(goValue, { minLength: 10, maxLength: 10 })
+            )
+          )
+        )
+      );
     await fuzzAsync(
       fc.asyncProperty(wellFormed, async (series) => {
         const result = series.map(([pod, steps, values]) => ({
           metric: { __name__: 'm', pod },
           values: steps.map((i) => [RANGE.start + i * RANGE.step, values[i][0]]),
         }));
-        const got = await clientAnswering(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } })).queryRange('m', RANGE);
+        const got = await clientAnswering(
+          JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } })
+        ).queryRange('m', RANGE);
         const matrix = seriesToMatrix(got, RANGE);
         const byPod = new Map(series.map(([pod, steps, values]) => [pod, { steps, values }]));
         matrix.features.forEach((name, j) => {
@@ -142,16 +174,25 @@ describe('the Prometheus client on hostile responses', () => {
         status: 'success',
         data: {
           resultType: 'matrix',
-          result: [{ metric: { __name__: 'up', job: 'a' }, values: Array.from({ length: n }, (_, i) => [RANGE.start + i * 30, String(i / 3)]) }],
+          result: [
+            {
+              metric: { __name__: 'up', job: 'a' },
+              values: Array.from({ length: n }, (_, i) => [RANGE.start + i * 30, String(i / 3)]),
+            },
+          ],
         },
       });
     await fuzzAsync(
-      fc.asyncProperty(fc.integer({ min: 1, max: 10 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), async (n, cut) => {
-        const text = valid(n);
-        const error = await queryOrError(text.slice(0, Math.floor(cut * text.length)));
-        expect(error).toBeInstanceOf(PrometheusError);
-        expect((error as PrometheusError).code).toBe('prom-malformed');
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 10 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        async (n, cut) => {
+          const text = valid(n);
+          const error = await queryOrError(text.slice(0, Math.floor(cut * text.length)));
+          expect(error).toBeInstanceOf(PrometheusError);
+          expect((error as PrometheusError).code).toBe('prom-malformed');
+        }
+      ),
       CASES
     );
   });

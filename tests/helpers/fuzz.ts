@@ -28,7 +28,32 @@ export async function fuzzAsync<T>(property: fc.IAsyncProperty<T>, cases: number
 export const hostileText = (maxLength = 24) =>
   fc.string({
     unit: fc.oneof(
-      { weight: 3, arbitrary: fc.constantFrom('"', "'", ',', '\\', '\n', '\r', '{', '}', '=', ' ', '\t', '<', '>', '&', '`', '$', '#', '\0', '\u2028', '\ufeff', '😀') },
+      {
+        weight: 3,
+        arbitrary: fc.constantFrom(
+          '"',
+          "'",
+          ',',
+          '\\',
+          '\n',
+          '\r',
+          '{',
+          '}',
+          '=',
+          ' ',
+          '\t',
+          '<',
+          '>',
+          '&',
+          '`',
+          '$',
+          '#',
+          '\0',
+          '\u2028',
+          '\ufeff',
+          '😀'
+        ),
+      },
       { weight: 4, arbitrary: fc.constantFrom(...'abcxyz_019.-+eE') },
       { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) }
     ),
