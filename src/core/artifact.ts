@@ -218,6 +218,9 @@ const REQUIRED: Array<keyof Manifest> = [
 ];
 
 const GROUP = /^[A-Za-z0-9_.-]+$/;
+/** A group name is also a folder name and an object key: no path step, no `__proto__`. */
+const isGroupName = (g: unknown) =>
+  typeof g === 'string' && GROUP.test(g) && g !== '.' && g !== '..' && g !== '__proto__';
 const isObject = (x: unknown): x is Record<string, any> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isCount = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 1;
 const isRegex = (x: unknown) => {
@@ -254,11 +257,7 @@ export function parseManifest(json: unknown, source: string): Manifest {
       `format version ${String(m.formatVersion)} is not ${FORMAT_VERSION}: use a syrroca release that wrote it, or train again`
     );
   }
-  check(
-    'group',
-    (g) => typeof g === 'string' && GROUP.test(g) && g !== '.' && g !== '..',
-    'a group name (letters, digits, _ . -)'
-  );
+  check('group', isGroupName, 'a group name (letters, digits, _ . -)');
   if ('features' in m) {
     if (!Array.isArray(m.features) || m.features.length === 0) {
       problems.push('"features" must be a non-empty list');
@@ -398,7 +397,7 @@ export function parseIndex(json: unknown, source: string): ArtifactIndex {
     json === null ||
     index.formatVersion !== FORMAT_VERSION ||
     !Array.isArray(index.groups) ||
-    !index.groups.every((g) => typeof g === 'string' && /^[A-Za-z0-9_.-]+$/.test(g) && g !== '.' && g !== '..')
+    !index.groups.every(isGroupName)
   ) {
     throw new SyrrocaError(
       'artifact-index-invalid',

@@ -12,7 +12,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { modelsFolder, type Files } from '../datasource/testing/artifacts';
-import { fuzzAsync } from '../../tests/helpers/fuzz';
+import { fuzzAsync, jsonEdits as edits, mutate } from '../../tests/helpers/fuzz';
 import { parseManifest } from '../core/artifact';
 import { SyrrocaError } from '../core/errors';
 import { scoreGroups, type ScoringModel } from '../core/pipeline';
@@ -21,73 +21,6 @@ import { loadScoringModels } from './artifacts';
 
 const MANIFEST_CASES = 500;
 const FILE_CASES = 120;
-
-const DELETE = Symbol('delete');
-type Replacement = unknown | typeof DELETE;
-
-/** Every path into a JSON value (object keys and array indices), the root excluded. */
-function paths(value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
-  if (typeof value !== 'object' || value === null) {
-    return [];
-  }
-  const keys: Array<string | number> = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
-  return keys.flatMap((k) => [
-    [...prefix, k],
-    ...paths((value as Record<string | number, unknown>)[k], [...prefix, k]),
-  ]);
-}
-
-/** A deep copy of `value` with the values at the chosen paths replaced or deleted. */
-function mutate(value: unknown, edits: Array<{ at: number; by: Replacement }>): unknown {
-  const copy = JSON.parse(JSON.stringify(value));
-  for (const { at, by } of edits) {
-    const all = paths(copy);
-    if (all.length === 0) {
-      break;
-    }
-    const path = all[at % all.length];
-    const parent = path.slice(0, -1).reduce((o: any, k) => o[k], copy);
-    const key = path[path.length - 1];
-    if (by === DELETE) {
-      if (Array.isArray(parent)) {
-        parent.splice(key as number, 1);
-      } else {
-        delete parent[key];
-      }
-    } else {
-      parent[key] = by;
-    }
-  }
-  return copy;
-}
-
-const replacement: fc.Arbitrary<Replacement> = fc.oneof(
-  fc.constant(DELETE),
-  fc.constantFrom(
-    null,
-    -1,
-    0,
-    0.5,
-    2,
-    3,
-    1e9,
-    2 ** 31,
-    1e308,
-    -1e308,
-    '',
-    'NaN',
-    'float16',
-    'int32',
-    [],
-    {},
-    [1e9, 1e9],
-    [-1],
-    [2, -2],
-    true
-  ),
-  fc.jsonValue({ maxDepth: 2 })
-);
-const edits = fc.array(fc.record({ at: fc.nat(), by: replacement }), { minLength: 1, maxLength: 3 });
 
 let files: Files;
 const DATA: FeatureMatrix = {
