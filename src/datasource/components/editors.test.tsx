@@ -73,7 +73,6 @@ describe('ConfigEditor and the models credential', () => {
   });
 
   it("adds the secret on Grafana's server, through the models route, from secureJsonData only", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const plugin = require('../plugin.json');
     const route = plugin.routes.find((r: { path: string }) => r.path === 'models');
     expect(route.headers).toEqual([{ name: 'Authorization', content: '{{ .SecureJsonData.modelsAuthorization }}' }]);
