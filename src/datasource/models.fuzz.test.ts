@@ -58,7 +58,8 @@ beforeAll(async () => {
   files = await modelsFolder(tf, BASE, [{ group: 'cpu' }]);
 });
 
-const bytesOf = (body: string | Uint8Array) => (typeof body === 'string' ? new TextEncoder().encode(body) : body);
+const bytesOf = (body: string | Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> =>
+  typeof body === 'string' ? new TextEncoder().encode(body) : body;
 
 /** A body that sends `bytes` up to `after`, then fails like a dropped connection. */
 function droppingBody(bytes: Uint8Array, after: number): ReadableStream<Uint8Array> {
@@ -88,7 +89,7 @@ function serve(faults: Record<string, Fault>): typeof fetch {
         return new Response(cut, { headers: f.announceWhole ? headers : { 'Content-Length': String(cut.length) } });
       }
       case 'replace':
-        return new Response(f.bytes, { headers: { 'Content-Length': String(f.bytes.length) } });
+        return new Response(new Uint8Array(f.bytes), { headers: { 'Content-Length': String(f.bytes.length) } });
       case 'network':
         throw new TypeError('fetch failed');
       case 'drop':

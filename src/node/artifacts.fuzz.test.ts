@@ -127,7 +127,7 @@ describe('hostile model files on disk', () => {
   );
 
   it('loads and scores the undamaged artifact (the baseline every damaged case departs from)', async () => {
-    const models = await loadScoringModels(tf, writeFolder({ ...files }, false), 'tf');
+    const models = await loadScoringModels(tf, writeFolder({ ...files }, false), 'tfjs');
     const { scores } = await scoreGroups(DATA, models);
     expect(scores).toHaveLength(6);
     expectSound(scores);
@@ -167,7 +167,7 @@ describe('hostile model files on disk', () => {
       /tfjs cannot build/,
     ],
   ])('refuses a model.json with %s', async (_, edit, code, message) => {
-    await expect(loadScoringModels(tf, editedModelJson(edit), 'tf')).rejects.toMatchObject({
+    await expect(loadScoringModels(tf, editedModelJson(edit), 'tfjs')).rejects.toMatchObject({
       code,
       message: expect.stringMatching(message),
     });
@@ -202,7 +202,7 @@ describe('hostile model files on disk', () => {
         }
         const dir = writeFolder(folder, rehash);
         const outcome = await onlySyrrocaErrors(async () => {
-          const models = await loadScoringModels(tf, dir, 'tf');
+          const models = await loadScoringModels(tf, dir, 'tfjs');
           expectSound((await scoreGroups(DATA, models)).scores);
         });
         if (outcome !== 'ok') {

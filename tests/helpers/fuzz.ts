@@ -10,18 +10,18 @@ const scale = Number(process.env.SYRROCA_FUZZ_SCALE ?? 1);
 const seed = process.env.SYRROCA_FUZZ_SEED === undefined ? undefined : Number(process.env.SYRROCA_FUZZ_SEED);
 
 /** fast-check's parameters for `cases` cases (times SYRROCA_FUZZ_SCALE). */
-export function fuzzCases(cases: number): fc.Parameters<unknown> {
+export function fuzzCases<T = unknown>(cases: number): fc.Parameters<T> {
   return { numRuns: Math.max(1, Math.round(cases * scale)), ...(seed === undefined ? {} : { seed }) };
 }
 
 /** Asserts a synchronous property over `cases` cases. */
 export function fuzz<T>(property: fc.IProperty<T>, cases: number): void {
-  fc.assert(property, fuzzCases(cases) as fc.Parameters<T>);
+  fc.assert(property, fuzzCases<T>(cases));
 }
 
 /** Asserts an asynchronous property over `cases` cases. */
 export async function fuzzAsync<T>(property: fc.IAsyncProperty<T>, cases: number): Promise<void> {
-  await fc.assert(property, fuzzCases(cases) as fc.Parameters<T>);
+  await fc.assert(property, fuzzCases<T>(cases));
 }
 
 /** Text that stresses parsers: quotes, separators, escapes, line ends, braces, HTML, control and astral characters. */
