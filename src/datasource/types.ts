@@ -61,6 +61,15 @@ export interface RadiographyOptions extends DataSourceJsonData {
   allowExtraFeatures?: boolean;
 }
 
+/**
+ * Secrets of the data source, kept by Grafana in secureJsonData: encrypted on its server, never sent
+ * to browsers, dashboards or logs. The `models` route adds them to the requests it proxies.
+ */
+export interface RadiographySecureOptions {
+  /** Authorization header value for the models URL, e.g. `Bearer <token>` or `Basic <base64 user:password>`. */
+  modelsAuthorization?: string;
+}
+
 /** Failed calls over all SIPp instances: the KPI of the paper. */
 export const DEFAULT_KPI_QUERY = 'sum(sipp_failed_calls)';
 export const DEFAULT_MAX_POINTS = 2_000_000;

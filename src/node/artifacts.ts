@@ -242,7 +242,7 @@ export async function loadScoringModels(tf: Tf, dir: string, engine: Engine = 'f
   const fast = fastFactory(engine);
   return Promise.all(
     groups.map(async ({ manifest, source, files }) =>
-      scoringModelOf(tf, await modelFromFiles(tf, files, source), manifest, source, fast)
+      scoringModelOf(tf, await modelFromFiles(tf, files, source, manifest), manifest, source, fast)
     )
   );
 }
