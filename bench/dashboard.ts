@@ -116,7 +116,10 @@ function writeCase(dir: string, c: DashboardCase): void {
   );
 }
 
-export async function dashboardChromium(options: BenchOptions): Promise<BenchResult[]> {
+export async function dashboardChromium(
+  options: BenchOptions,
+  backends: Array<'wasm' | 'webgl'> = ['wasm', 'webgl']
+): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'syrroca-bench-'));
   const out: BenchResult[] = [];
   try {
@@ -129,7 +132,7 @@ export async function dashboardChromium(options: BenchOptions): Promise<BenchRes
     }
     const server = await serveDirectory(dir);
     try {
-      for (const backend of ['wasm', 'webgl'] as const) {
+      for (const backend of backends) {
         const browser = await launchBrowser(backend === 'webgl' ? ['--enable-unsafe-swiftshader'] : []);
         try {
           const { page, errors } = await browser.newPage();

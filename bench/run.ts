@@ -9,12 +9,24 @@ import { writeFileSync } from 'fs';
 import { availableParallelism, cpus } from 'os';
 
 import { type AeModel, AE_MODELS, autoencoderEntries } from './autoencoder';
-import { type BenchEntry, type BenchResult, foreignLoad, statsOf } from './measure';
+import { dashboardChromium, dashboardNode } from './dashboard';
+import { benchExporter } from './exporter';
+import { type BenchEntry, type BenchOptions, type BenchResult, foreignLoad, statsOf } from './measure';
 import { PEER, runTorchPeer } from './peer-torch';
+import { benchRadiography } from './radiography';
 
 function entries(only: Set<string> | null): BenchEntry[] {
   const models = (Object.keys(AE_MODELS) as AeModel[]).filter((m) => !only || [...only].some((o) => o.startsWith(m)));
-  return [...autoencoderEntries(models)];
+  /** Figures named `name` are wanted (`--only` names them or a prefix of them). */
+  const wanted = (name: string) => !only || [...only].some((o) => name.startsWith(o) || o.startsWith(name));
+  const browser = (['wasm', 'webgl'] as const).filter((b) => wanted(`dashboard-7d-chromium-${b}`));
+  return [
+    ...autoencoderEntries(models),
+    ...(wanted('dashboard-7d-node') ? [dashboardNode] : []),
+    ...(browser.length ? [(o: BenchOptions) => dashboardChromium(o, browser)] : []),
+    ...(wanted('radiography-100k') ? [benchRadiography] : []),
+    ...(wanted('exporter-') ? [benchExporter] : []),
+  ];
 }
 
 function table(results: BenchResult[]): string {
