@@ -35,7 +35,7 @@ export async function benchRadiography(options: BenchOptions): Promise<BenchResu
     run();
   }
   const samples: number[] = [];
-  for (let r = 0; r < Math.max(options.runs, 5); r++) {
+  for (let r = 0; r < Math.max(options.runs, 15); r++) {
     const t0 = performance.now();
     run();
     samples.push(performance.now() - t0);

@@ -19,7 +19,10 @@ function entries(only: Set<string> | null): BenchEntry[] {
   const models = (Object.keys(AE_MODELS) as AeModel[]).filter((m) => !only || [...only].some((o) => o.startsWith(m)));
   /** Figures named `name` are wanted (`--only` names them or a prefix of them). */
   const wanted = (name: string) => !only || [...only].some((o) => name.startsWith(o) || o.startsWith(name));
-  const browser = (['wasm', 'webgl'] as const).filter((b) => wanted(`dashboard-7d-chromium-${b}`));
+  // Software WebGL (SwiftShader) takes minutes per 7-day run on 2 cores: measured only when named.
+  const browser = (['wasm', 'webgl'] as const).filter((b) =>
+    b === 'webgl' ? only?.has('dashboard-7d-chromium-webgl') : wanted(`dashboard-7d-chromium-${b}`)
+  );
   return [
     ...autoencoderEntries(models),
     ...(wanted('dashboard-7d-node') ? [dashboardNode] : []),

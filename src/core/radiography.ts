@@ -144,10 +144,9 @@ export function radiographyDensity(points: RadiographyPoints, options: Radiograp
   // threshold function is handed d3's grid (points per cell, after the blur): keep it for `densityAt`.
   let grid: ArrayLike<number> = [];
   let maxDensity = 0;
-  // The data handed to d3 is px itself: d3 only iterates it and passes the index to the accessors.
   const estimator = contourDensity<number>()
-    .x((_, i) => px[i])
-    .y((_, i) => py[i])
+    .x((i) => px[i])
+    .y((i) => py[i])
     .size([width, height])
     .cellSize(options.cellSize)
     .bandwidth(bandwidth);
@@ -162,7 +161,12 @@ export function radiographyDensity(points: RadiographyPoints, options: Radiograp
     maxDensity = peak / cellArea;
     return maxDensity > 0 ? Array.from({ length: levels }, (_, i) => (maxDensity * (i + 1)) / (levels + 1)) : [];
   });
-  const contours: RadiographyContour[] = estimator(px as unknown as number[]).map((c) => ({
+  // d3 only iterates the data: a typed array of indices, not 100,000 boxed numbers.
+  const index = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    index[i] = i;
+  }
+  const contours: RadiographyContour[] = estimator(index as unknown as number[]).map((c) => ({
     value: c.value,
     coordinates: c.coordinates,
   }));
