@@ -110,14 +110,16 @@ async function main(argv: string[]) {
     secondsPerRun: options.seconds,
   };
   console.log(table(results));
-  const impls = new Map<string, string>();
+  // One line per distinct note, naming the figures it belongs to (the same impl means different things in different entries).
+  const byNote = new Map<string, string[]>();
   for (const r of results) {
     if (r.note) {
-      impls.set(`${r.impl}`, r.note);
+      byNote.set(r.note, [...(byNote.get(r.note) ?? []), `${r.name} ${r.impl}`]);
     }
   }
-  for (const [impl, note] of impls) {
-    console.log(`  ${impl}: ${note}`);
+  for (const [note, figures] of byNote) {
+    const impls = [...new Set(figures.map((f) => f.split(' ')[1]))];
+    console.log(`  ${impls.length === 1 && figures.length > 2 ? impls[0] : figures.join(', ')}: ${note}`);
   }
   for (const n of notes.flatMap((n) => n.split('\n'))) {
     console.log(`  ${n}`);
