@@ -9,15 +9,28 @@ import { writeFileSync } from 'fs';
 import { availableParallelism, cpus } from 'os';
 
 import { type AeModel, AE_MODELS, autoencoderEntries } from './autoencoder';
+import { dashboardChromium, dashboardNode } from './dashboard';
+import { benchExporter } from './exporter';
 import { benchForecast } from './forecast';
-import { type BenchEntry, type BenchResult, foreignLoad, statsOf } from './measure';
+import { type BenchEntry, type BenchOptions, type BenchResult, foreignLoad, statsOf } from './measure';
 import { PEER, runTorchPeer } from './peer-torch';
+import { benchRadiography } from './radiography';
 
 function entries(only: Set<string> | null): BenchEntry[] {
   const models = (Object.keys(AE_MODELS) as AeModel[]).filter((m) => !only || [...only].some((o) => o.startsWith(m)));
+  /** Figures named `name` are wanted (`--only` names them or a prefix of them). */
+  const wanted = (name: string) => !only || [...only].some((o) => name.startsWith(o) || o.startsWith(name));
+  // Software WebGL (SwiftShader) takes minutes per 7-day run on 2 cores: measured only when named.
+  const browser = (['simd', 'wasm', 'webgl'] as const).filter((b) =>
+    b === 'webgl' ? only?.has('dashboard-7d-chromium-webgl') : wanted(`dashboard-7d-chromium-${b}`)
+  );
   return [
     ...autoencoderEntries(models),
-    ...(!only || [...only].some((o) => o.startsWith('forecast')) ? [benchForecast] : []),
+    ...(wanted('dashboard-7d-node') ? [dashboardNode] : []),
+    ...(browser.length ? [(o: BenchOptions) => dashboardChromium(o, browser)] : []),
+    ...(wanted('radiography-100k') ? [benchRadiography] : []),
+    ...(wanted('exporter-') ? [benchExporter] : []),
+    ...(wanted('forecast') ? [benchForecast] : []),
   ];
 }
 
@@ -99,14 +112,16 @@ async function main(argv: string[]) {
     secondsPerRun: options.seconds,
   };
   console.log(table(results));
-  const impls = new Map<string, string>();
+  // One line per distinct note, naming the figures it belongs to (the same impl means different things in different entries).
+  const byNote = new Map<string, string[]>();
   for (const r of results) {
     if (r.note) {
-      impls.set(`${r.impl}`, r.note);
+      byNote.set(r.note, [...(byNote.get(r.note) ?? []), `${r.name} ${r.impl}`]);
     }
   }
-  for (const [impl, note] of impls) {
-    console.log(`  ${impl}: ${note}`);
+  for (const [note, figures] of byNote) {
+    const impls = [...new Set(figures.map((f) => f.split(' ')[1]))];
+    console.log(`  ${impls.length === 1 && figures.length > 2 ? impls[0] : figures.join(', ')}: ${note}`);
   }
   for (const n of notes.flatMap((n) => n.split('\n'))) {
     console.log(`  ${n}`);

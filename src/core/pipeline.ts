@@ -191,7 +191,7 @@ export function tfScoringModel(tf: Tf, model: tfjs.LayersModel, manifest: Manife
 }
 
 /** The same model on the fast kernels (loaded with its weights): what the CLI, the exporter and the browser score with. */
-function fastScoringModel(fast: FastModel, manifest: Manifest, source: string): ScoringModel {
+export function fastScoringModel(fast: FastModel, manifest: Manifest, source: string): ScoringModel {
   return {
     manifest,
     source,

@@ -6,7 +6,6 @@
  * The density is estimated where it is seen, in pixel space, so the bandwidth and cell size are in pixels
  * and a log x axis is handled by mapping points through the log scale first (d3-contour's own model).
  */
-import { extent } from 'd3-array';
 import { contourDensity } from 'd3-contour';
 import { scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3-scale';
 
@@ -83,10 +82,21 @@ export function radiographyDomain(
   include: number[] = []
 ): [number, number] {
   const log = scale === 'log';
-  const usable = (v: number) => Number.isFinite(v) && (!log || v > 0);
-  const all = [...Array.from(values).filter(usable), ...include.filter(usable)].map((v) => (log ? Math.log10(v) : v));
-  const [lo, hi] = extent(all);
-  if (lo === undefined || hi === undefined) {
+  // One pass without intermediate arrays: panels call this on every anomalous point of a range.
+  let lo = Infinity;
+  let hi = -Infinity;
+  const see = (v: number) => {
+    if (Number.isFinite(v) && (!log || v > 0)) {
+      const u = log ? Math.log10(v) : v;
+      lo = u < lo ? u : lo;
+      hi = u > hi ? u : hi;
+    }
+  };
+  for (let i = 0; i < values.length; i++) {
+    see(values[i]);
+  }
+  include.forEach(see);
+  if (lo > hi) {
     return log ? [1, 10] : [0, 1];
   }
   // A constant axis still needs a width: one decade on a log axis, 10% of the value (or 1) otherwise.
@@ -114,18 +124,20 @@ export function radiographyDensity(points: RadiographyPoints, options: Radiograp
   const y = scaleLinear().domain(yDomain).range([height, 0]);
 
   const n = Math.min(points.x.length, points.y.length);
-  const pxs: number[] = [];
-  const pys: number[] = [];
+  const allX = new Float64Array(n);
+  const allY = new Float64Array(n);
+  let used = 0;
   for (let i = 0; i < n; i++) {
     const xi = points.x[i];
     const yi = points.y[i];
     if (Number.isFinite(xi) && Number.isFinite(yi) && (!log || xi > 0)) {
-      pxs.push(x(xi));
-      pys.push(y(yi));
+      allX[used] = x(xi);
+      allY[used] = y(yi);
+      used++;
     }
   }
-  const px = Float64Array.from(pxs);
-  const py = Float64Array.from(pys);
+  const px = used === n ? allX : allX.slice(0, used);
+  const py = used === n ? allY : allY.slice(0, used);
   const count = px.length;
 
   // Levels evenly spaced strictly between 0 and the peak (the top one still encloses an area). The
@@ -149,7 +161,12 @@ export function radiographyDensity(points: RadiographyPoints, options: Radiograp
     maxDensity = peak / cellArea;
     return maxDensity > 0 ? Array.from({ length: levels }, (_, i) => (maxDensity * (i + 1)) / (levels + 1)) : [];
   });
-  const contours: RadiographyContour[] = estimator(Array.from({ length: count }, (_, i) => i)).map((c) => ({
+  // d3 only iterates the data: a typed array of indices, not 100,000 boxed numbers.
+  const index = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    index[i] = i;
+  }
+  const contours: RadiographyContour[] = estimator(index as unknown as number[]).map((c) => ({
     value: c.value,
     coordinates: c.coordinates,
   }));

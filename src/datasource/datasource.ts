@@ -32,12 +32,11 @@ import { createSharedJobs } from './jobs';
 import { queryError, runMeta, type RunInfo } from './meta';
 import { fetchManifests, loadModels, type LoadedModels } from './models';
 import { fetchKpi, planScoring, planVariables, runScoring, type KpiSeries, type ScoringOutcome } from './scoring';
-import { BACKEND_NAMES, loadTf, reactivate, type TfRuntime } from './tf';
+import { BACKEND_NAMES, loadTf, reactivate, SCORING_CHUNK, type TfRuntime } from './tf';
 import {
   DEFAULT_KPI_QUERY,
   DEFAULT_MAX_POINTS,
   DEFAULT_QUERY,
-  type Backend,
   type RadiographyOptions,
   type RadiographyQuery,
   type VariableQuery,
@@ -45,8 +44,6 @@ import {
 import { RadiographyVariableSupport } from './variableSupport';
 import { interpolateKpi, resolveGroups, resolveQuerySetVars } from './variables';
 
-/** Windows reconstructed between two yields to the browser: about 0.1 s of work on each backend. */
-const CHUNK: Record<Backend, number> = { simd: 512, webgl: 256, wasm: 128, cpu: 16 };
 
 export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, RadiographyOptions> {
   private readonly options: RadiographyOptions;
@@ -264,7 +261,7 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
         (jobSignal) =>
           runScoring(client, plan, {
             vars,
-            chunk: CHUNK[info.runtime.backend],
+            chunk: SCORING_CHUNK[info.runtime.backend],
             allowExtraFeatures: this.options.allowExtraFeatures,
             signal: jobSignal,
           }),
