@@ -6,8 +6,7 @@
  * the models; the project's WebAssembly SIMD kernels reconstruct with the same weights.
  */
 import { SyrrocaError } from '../core/errors';
-import { compileKernels, type CompiledKernels } from '../core/kernels/loader';
-import { loadFastModel } from '../core/kernels/parallel';
+import type { CompiledKernels } from '../core/kernels/loader';
 import type { FastModelFactory, Tf } from '../core/model';
 import type { Backend, BackendChoice } from './types';
 
@@ -51,6 +50,11 @@ async function activate(
 ): Promise<{ reason?: string; fast?: FastModelFactory }> {
   let fast: FastModelFactory | undefined;
   if (backend === 'simd') {
+    // The kernels (20 KB of embedded wasm) load in their own chunk, like tfjs.
+    const [{ compileKernels }, { loadFastModel }] = await Promise.all([
+      import(/* webpackChunkName: "kernels" */ '../core/kernels/loader'),
+      import(/* webpackChunkName: "kernels" */ '../core/kernels/parallel'),
+    ]);
     kernels ??= compileKernels();
     const compiled = await kernels.catch((err: Error) => {
       kernels = undefined;

@@ -14,7 +14,11 @@ import * as rxjs from 'rxjs';
 declare global {
   interface Window {
     define?: ((deps: string[], factory: (...modules: unknown[]) => unknown) => void) & { amd?: boolean };
-    syrrocaLoadBackend(moduleUrl: string, baseUrl: string): Promise<{ backend: string; fallbacks: string[] }>;
+    syrrocaLoadBackend(
+      moduleUrl: string,
+      baseUrl: string,
+      backend: string
+    ): Promise<{ backend: string; fallbacks: string[] }>;
   }
 }
 
@@ -49,14 +53,14 @@ function loadPlugin(url: string): Promise<{ plugin: data.DataSourcePlugin<data.D
   });
 }
 
-window.syrrocaLoadBackend = async (moduleUrl, baseUrl) => {
+window.syrrocaLoadBackend = async (moduleUrl, baseUrl, choice) => {
   const { plugin } = await loadPlugin(moduleUrl);
   const settings = {
     uid: 'syrroca',
     name: 'Syrroca',
     type: 'syrroca-radiography-datasource',
     meta: { baseUrl },
-    jsonData: {},
+    jsonData: { backend: choice },
   };
   const datasource = new plugin.DataSourceClass(settings as never) as unknown as {
     tfRuntime(): Promise<{ backend: string; fallbacks: string[] }>;

@@ -38,7 +38,7 @@ describeWithChromium('the built data source in Chromium', () => {
     }
   });
 
-  it('loads tfjs from its lazy chunk and the wasm binaries from the app folder', async () => {
+  it('loads tfjs and the SIMD kernels from their lazy chunks and the wasm binaries from the app folder', async () => {
     const browser = await launchBrowser(['--disable-3d-apis']);
     try {
       const { page, errors } = await browser.newPage();
@@ -61,17 +61,24 @@ describeWithChromium('the built data source in Chromium', () => {
       page.on('response', (r) => requested.push({ path: new URL(r.url()).pathname, status: r.status() }));
       await page.goto(server.url);
 
-      const runtime = await page.evaluate(([moduleUrl, baseUrl]) => window.syrrocaLoadBackend(moduleUrl, baseUrl), [
-        `${DATASOURCE.slice(1)}module.js`,
-        DATASOURCE.slice(1, -1),
-      ] as const);
-      expect(runtime.backend).toBe('wasm');
+      const load = (backend: string) =>
+        page.evaluate(([moduleUrl, baseUrl, choice]) => window.syrrocaLoadBackend(moduleUrl, baseUrl, choice), [
+          `${DATASOURCE.slice(1)}module.js`,
+          DATASOURCE.slice(1, -1),
+          backend,
+        ] as const);
+      expect((await load('wasm')).backend).toBe('wasm');
+      // The SIMD kernels come in their own chunk, from the app's folder too.
+      expect((await load('simd')).backend).toBe('simd');
       expect(requested.filter((r) => r.status >= 400)).toEqual([]);
       const scripts = requested.filter((r) => r.path.endsWith('.js') && r.path !== '/bundle.js').map((r) => r.path);
       expect(scripts[0]).toBe(`${DATASOURCE}module.js`);
       // The entry pulled tfjs in: chunks from the app's folder only.
       expect(scripts.length).toBeGreaterThan(1);
-      expect(scripts.slice(1).every((path) => path.startsWith(APP))).toBe(true);
+      // The page loaded the entry once per backend; every other script is a chunk from the app's folder.
+      const chunks = scripts.filter((path) => path !== `${DATASOURCE}module.js`);
+      expect(chunks.filter((path) => !path.startsWith(APP))).toEqual([]);
+      expect(chunks).toContain(`${APP}kernels.js`);
       expect(requested.map((r) => r.path)).toContain(`${APP}wasm/tfjs-backend-wasm-simd.wasm`);
       expect(errors).toEqual([]);
     } finally {
