@@ -115,12 +115,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   // of the warm-up.
   const start = Date.UTC(2026, 0, 5) / 1000 + (o.quick ? DAY : 0);
   // One deployment, one seed: train on its first days, hold out the next day, and inject each fault
-  // on the day after, in runs paired with the nominal one (same seed: identical until the fault). A
-  // held-out day from another run would be another deployment, whose memory carries another history
-  // (memcached's slab holds the busiest hour it has seen). No random restarts: a restart is an
-  // anomaly of its own (memory starts cold), and these days are the models' baselines.
+  // at noon of that same day in runs paired with the nominal one (same seed: identical until the
+  // fault), so a fault meets the state the held-out day is in. A held-out day from another run would
+  // be another deployment, whose memory carries another history (memcached's slab holds the busiest
+  // hour it has seen); a fault on a weekend day would meet a day of logs lighter than any the quick
+  // run trained on. No random restarts: a restart is an anomaly of its own (memory starts cold), and
+  // these days are the models' baselines.
   const heldOutHour = trainHours;
-  const faultHour = trainHours + 24 + 12;
+  const faultHour = heldOutHour + 12;
   const timeline = { start, stepSeconds: STEP, seed: o.seed, restartsPerWeek: 0 };
   o.log(`simulating ${trainHours + 24} h of nominal vIMS metrics (seed ${o.seed})`);
   const nominalRun = simulate({ ...timeline, scenario: 'nominal', hours: trainHours + 24 });
