@@ -38,4 +38,11 @@ export default defineConfig([
     ],
   },
   ...baseConfig,
+  // The generated config names `./tests/**/*`, which flat config does not match: lint the tests and benchmarks too.
+  {
+    files: ['tests/**/*.{ts,tsx}', 'bench/**/*.ts'],
+    rules: {
+      'react-hooks/rules-of-hooks': 'off',
+    },
+  },
 ]);

@@ -9,12 +9,16 @@ import { writeFileSync } from 'fs';
 import { availableParallelism, cpus } from 'os';
 
 import { type AeModel, AE_MODELS, autoencoderEntries } from './autoencoder';
+import { benchForecast } from './forecast';
 import { type BenchEntry, type BenchResult, foreignLoad, statsOf } from './measure';
 import { PEER, runTorchPeer } from './peer-torch';
 
 function entries(only: Set<string> | null): BenchEntry[] {
   const models = (Object.keys(AE_MODELS) as AeModel[]).filter((m) => !only || [...only].some((o) => o.startsWith(m)));
-  return [...autoencoderEntries(models)];
+  return [
+    ...autoencoderEntries(models),
+    ...(!only || [...only].some((o) => o.startsWith('forecast')) ? [benchForecast] : []),
+  ];
 }
 
 function table(results: BenchResult[]): string {

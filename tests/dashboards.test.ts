@@ -71,6 +71,7 @@ const QUERY_TYPES: Record<QueryType, true> = {
   features: true,
   characterization: true,
   radiography: true,
+  forecast: true,
 };
 
 /** Labels Prometheus adds to every scraped series. */
@@ -255,6 +256,28 @@ describe('the provisioned dashboards', () => {
       const link = from.links?.find((l) => dashboardLinkUids(l.url ?? '').includes(to.uid));
       expect(link).toMatchObject({ includeVars: true, keepTime: true });
     }
+  });
+});
+
+/** Data source plugins built into Grafana that the provisioning uses. */
+const CORE_DATASOURCE_TYPES = new Set(['prometheus', 'grafana']);
+
+describe('the provisioned data sources and app', () => {
+  it('are plugins built into Grafana or bundled here', () => {
+    for (const d of datasources) {
+      expect({ name: d.name, known: CORE_DATASOURCE_TYPES.has(d.type) || d.type === PLUGIN_IDS.datasource }).toEqual({
+        name: d.name,
+        known: true,
+      });
+    }
+    const apps = readYaml<{ apps: Array<{ type: string; disabled?: boolean }> }>('provisioning/plugins/apps.yaml').apps;
+    expect(apps).toEqual([expect.objectContaining({ type: PLUGIN_IDS.app, disabled: false })]);
+  });
+
+  it('point the syrroca data source at a provisioned Prometheus', () => {
+    const syrroca = datasources.find((d) => d.type === PLUGIN_IDS.datasource)!;
+    const prometheus = datasources.find((d) => d.uid === syrroca.jsonData?.prometheusUid);
+    expect(prometheus?.type).toBe('prometheus');
   });
 });
 

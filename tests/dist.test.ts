@@ -1,7 +1,7 @@
 /**
  * The built plugin (`npm run build`, run by CI before the tests): the nested data source ships its
- * plugin.json, logo and route, tfjs stays out of its entry in a lazy chunk, and the wasm binaries
- * that chunk loads are there. Without a build the suite fails in CI and is skipped otherwise.
+ * plugin.json, logo and route, tfjs stays out of its entry in a lazy chunk, the wasm binaries
+ * that chunk loads are there, and so are the demo models the data source offers as bundled. Without a build the suite fails in CI and is skipped otherwise.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join, resolve } from 'path';
@@ -19,7 +19,7 @@ function describeBuilt(name: string, body: () => void): void {
       });
     });
   } else {
-    // eslint-disable-next-line no-console
+     
     console.warn(`skipping "${name}": no build in ${DIST} (npm run build)`);
     describe.skip(name, body);
   }
@@ -54,5 +54,25 @@ describeBuilt('the built data source', () => {
       'tfjs-backend-wasm-threaded-simd.wasm',
       'tfjs-backend-wasm.wasm',
     ]);
+  });
+});
+
+describeBuilt('the built app', () => {
+  it('bundles the demo models, file for file, where the data source looks for them', () => {
+    const models = resolve(__dirname, '..', 'models/demo');
+    const index = JSON.parse(readFileSync(join(DIST, 'models/demo/models.json'), 'utf8')) as { groups: string[] };
+    expect(index.groups).toEqual(['cpu', 'memory', 'network', 'filesystem']);
+    for (const group of index.groups) {
+      for (const file of ['manifest.json', 'model.json', 'weights.bin']) {
+        expect(readFileSync(join(DIST, 'models/demo', group, file))).toEqual(readFileSync(join(models, group, file)));
+      }
+    }
+  });
+
+  it('keeps the entries of the app and of the panel small too', () => {
+    for (const entry of ['module.js', 'panel/module.js']) {
+      expect(statSync(join(DIST, entry)).size).toBeLessThan(300 * 1024);
+      expect(readFileSync(join(DIST, entry), 'utf8')).not.toContain(TFJS);
+    }
   });
 });

@@ -224,7 +224,7 @@ describeWith(
         () => alertsPosted().find((a) => a.labels.alertname === 'SyrrocaGroupAnomaly' && a.status === 'resolved'),
         { timeoutMs: 120_000, describe: state }
       );
-      // eslint-disable-next-line no-console
+       
       console.log(
         `alert fired ${firedAfter.toFixed(1)} s after the fault, resolved ${((Date.now() - ended) / 1000).toFixed(1)} s after its end`
       );

@@ -62,18 +62,17 @@ export interface TrainedGroup {
 /** Median spacing of the timestamps: the natural step of data scraped at a fixed interval. */
 export function inferStep(timestamps: Float64Array): number {
   if (timestamps.length < 2) {
-    throw new SyrrocaError('data-too-short', 'need at least two timestamps to infer the step; pass the step explicitly');
+    throw new SyrrocaError(
+      'data-too-short',
+      'need at least two timestamps to infer the step; pass the step explicitly'
+    );
   }
   const diffs = Array.from(timestamps.subarray(1), (t, i) => t - timestamps[i]).sort((a, b) => a - b);
   return diffs[Math.floor(diffs.length / 2)];
 }
 
 /** Resamples to the step and turns counters into per-step increments (resets handled, gaps kept as NaN). */
-export function prepareFeatures(
-  raw: FeatureMatrix,
-  stepSeconds: number,
-  kinds: FeatureKind[]
-): FeatureMatrix {
+export function prepareFeatures(raw: FeatureMatrix, stepSeconds: number, kinds: FeatureKind[]): FeatureMatrix {
   return toModelInputs(resample(raw, stepSeconds), kinds);
 }
 
@@ -96,7 +95,10 @@ export async function trainGroups(tf: Tf, raw: FeatureMatrix, options: TrainOpti
       );
     }
     const columns = indices.map((j) => data.columns[j]);
-    const bounds = fitMinMax(columns, indices.map((j) => data.features[j]));
+    const bounds = fitMinMax(
+      columns,
+      indices.map((j) => data.features[j])
+    );
     const scaled = columns.map((c, i) => applyMinMax(c, bounds[i]));
     const { data: windows, ends } = slidingWindows(scaled, window, stride);
     const count = ends.length;
@@ -189,7 +191,7 @@ export function tfScoringModel(tf: Tf, model: tfjs.LayersModel, manifest: Manife
 }
 
 /** The same model on the fast kernels (loaded with its weights): what the CLI, the exporter and the browser score with. */
-export function fastScoringModel(fast: FastModel, manifest: Manifest, source: string): ScoringModel {
+function fastScoringModel(fast: FastModel, manifest: Manifest, source: string): ScoringModel {
   return {
     manifest,
     source,
@@ -197,6 +199,25 @@ export function fastScoringModel(fast: FastModel, manifest: Manifest, source: st
     reconstruct: (windows, count) => fast.reconstruct(windows, count),
     dispose: () => fast.dispose(),
   };
+}
+
+/**
+ * A loaded tfjs model as a scoring model: tfjs itself, or, given a fast factory, the fast kernels
+ * on its weights (the tfjs model is then released: tfjs only parsed the artifact).
+ */
+export async function scoringModelOf(
+  tf: Tf,
+  model: tfjs.LayersModel,
+  manifest: Manifest,
+  source: string,
+  fast?: FastModelFactory
+): Promise<ScoringModel> {
+  if (!fast) {
+    return tfScoringModel(tf, model, manifest, source);
+  }
+  const scoring = fastScoringModel(await fast(autoencoderWeightsOf(model), {}), manifest, source);
+  model.dispose();
+  return scoring;
 }
 
 export interface ScoreOptions {
@@ -226,7 +247,11 @@ export interface ScoreResult {
  * (causal), the threshold, and the cover set F_t of the feature shares. Every model is checked
  * against the data first; a mismatch names the features.
  */
-export async function scoreGroups(raw: FeatureMatrix, models: ScoringModel[], options: ScoreOptions = {}): Promise<ScoreResult> {
+export async function scoreGroups(
+  raw: FeatureMatrix,
+  models: ScoringModel[],
+  options: ScoreOptions = {}
+): Promise<ScoreResult> {
   const coverage = options.coverage ?? 0.9;
   const byName = new Map(raw.features.map((f, j) => [f, j]));
   const scores: GroupScore[] = [];
@@ -244,7 +269,11 @@ export async function scoreGroups(raw: FeatureMatrix, models: ScoringModel[], op
       features: manifest.features.map((f) => f.name),
       columns: manifest.features.map((f) => raw.columns[byName.get(f.name)!]),
     };
-    const data = prepareFeatures(selected, manifest.stepSeconds, manifest.features.map((f) => f.kind));
+    const data = prepareFeatures(
+      selected,
+      manifest.stepSeconds,
+      manifest.features.map((f) => f.kind)
+    );
     const scaled = data.columns.map((c, i) => applyMinMax(c, manifest.features[i]));
     const { data: windows, ends, skipped } = slidingWindows(scaled, manifest.window, 1);
     const count = ends.length;

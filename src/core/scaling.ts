@@ -11,8 +11,10 @@ export interface MinMax {
 }
 
 /**
- * Training bounds of each column, ignoring missing values (NaN). A column with no value at all
- * cannot be scaled: the error names it (by `names[j]` when given, else by its index).
+ * Training bounds of each column, ignoring missing values (NaN) and infinite ones (which the
+ * windows leave out as missing: one "+Inf" would otherwise stretch the bounds and scale every
+ * other value to 0). A column with no finite value cannot be scaled: the error names it (by
+ * `names[j]` when given, else by its index).
  */
 export function fitMinMax(columns: Float64Array[], names?: string[]): MinMax[] {
   return columns.map((column, j) => {
@@ -20,6 +22,9 @@ export function fitMinMax(columns: Float64Array[], names?: string[]): MinMax[] {
     let max = -Infinity;
     for (let i = 0; i < column.length; i++) {
       const v = column[i];
+      if (v === Infinity || v === -Infinity) {
+        continue;
+      }
       if (v < min) {
         min = v;
       }

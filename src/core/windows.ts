@@ -2,7 +2,11 @@
  * Step 4 of the method, input side: sliding windows of W consecutive steps, the autoencoder's input.
  *
  * Gap policy: a window that contains any missing value (NaN) is skipped, so no score is emitted for
- * a time whose window has missing data; the model never sees invented values.
+ * a time whose window has missing data; the model never sees invented values. A value the model
+ * cannot take is missing too: ±Infinity (Prometheus writes "+Inf" for a ratio divided by zero) and
+ * a scaled value beyond the 32-bit float range (it would become Infinity in the model's input and
+ * NaN in its output, a score that silently reads "not anomalous"). The shells still flag such a
+ * value, as out of the training range.
  */
 import { SyrrocaError } from './errors';
 
@@ -11,7 +15,7 @@ export interface Windows {
   data: Float32Array;
   /** `ends[k]`: row index of the last step of window k (the time its score belongs to). */
   ends: Int32Array;
-  /** Windows left out because they contained a missing value. */
+  /** Windows left out because they contained a missing (or infinite) value. */
   skipped: number;
 }
 
@@ -39,7 +43,8 @@ export function slidingWindows(columns: Float64Array[], window: number, stride =
   const lastMissing = new Int32Array(rows).fill(-1);
   for (const column of columns) {
     for (let i = 0; i < rows; i++) {
-      if (Number.isNaN(column[i])) {
+      // NaN and Infinity both fail the comparison; fround finds what overflows in Float32Array.
+      if (!(Math.abs(Math.fround(column[i])) < Infinity)) {
         lastMissing[i] = i;
       }
     }

@@ -39,6 +39,8 @@ const SIGNALS = new Map<string, (t: number) => number>([
   ['network_a{namespace="ims"}', (t) => (t % 600) / 600],
   ['network_b{namespace="ims"}', () => 0.3],
   ['sum(failed{namespace="ims"})', (t) => (t / 30) % 7],
+  // Calls: a slow wave and deterministic jitter, for the forecast query type.
+  ['sum(calls)', (t) => 50 + 10 * Math.sin(t / 900) + ((t * 7919) % 13) / 4],
 ]);
 
 let grafana: {
@@ -227,6 +229,20 @@ describe('RadiographyDataSource', () => {
     }
   });
 
+  it('scores with the SIMD kernels what tfjs scores, within 1e-5 relative', async () => {
+    const [cpu, simd] = await Promise.all(
+      (['cpu', 'simd'] as const).map((backend) => run(datasource({ backend }), request([{ groups: ['$group'] }])))
+    );
+    expect(simd.errors).toBeUndefined();
+    expect((simd.data as DataFrame[])[0].meta?.notices?.[0].text).toMatch(/scored on WebAssembly SIMD kernels in/);
+    (cpu.data as DataFrame[]).forEach((frame, i) => {
+      const expected = frame.fields[1].values as number[];
+      const actual = (simd.data as DataFrame[])[i].fields[1].values as number[];
+      expect(actual).toHaveLength(expected.length);
+      actual.forEach((mse, j) => expect(Math.abs(mse - expected[j])).toBeLessThanOrEqual(1e-5 * expected[j] + 1e-9));
+    });
+  });
+
   it('says which backend scored and how long it took', async () => {
     const [first] = (await run(datasource(), request([{}]))).data as DataFrame[];
     const texts = first.meta?.notices?.map((n) => n.text) ?? [];
@@ -309,8 +325,32 @@ describe('RadiographyDataSource', () => {
     expect(result.message).toBe(
       'Prometheus 2.42.0 answers through "Prometheus". ' +
         `2 model(s) loaded from ${MODELS} and verified against their manifests: cpu (2 features, window 3 x 30 s), network (2 features, window 3 x 30 s). ` +
-        'tfjs runs on plain JavaScript (cpu).'
+        'the models run on plain JavaScript (cpu).'
     );
+  });
+
+  it('forecasts a series without loading tfjs or any model, judging every step of the range', async () => {
+    grafana.files = {};
+    const response = await run(
+      datasource(),
+      request([{ queryType: 'forecast', expr: 'sum(calls)', step: '30s', forecast: { windows: '10', train: 20 } }])
+    );
+    expect(response.errors).toBeUndefined();
+    const [frame] = response.data as DataFrame[];
+    expect(frame.name).toBe('sum(calls)');
+    expect(frame.fields.map((f) => f.name)).toEqual([
+      'time',
+      'value',
+      'predicted',
+      'lower',
+      'upper',
+      'anomalous',
+      'onset',
+    ]);
+    expect(frame.fields[0].values[0]).toBe(FIRST * 1000);
+    expect(frame.fields[0].values.at(-1)).toBe(LAST * 1000);
+    expect(frame.fields[1].values[0]).toBe(SIGNALS.get('sum(calls)')!(FIRST));
+    expect(grafana.requests.map((r) => r.url)).toEqual([`${PROXY}api/v1/query_range`]);
   });
 
   it('lists the groups of the models and the namespaces of Prometheus as variable values', async () => {

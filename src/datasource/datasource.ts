@@ -7,6 +7,7 @@
 import {
   DataSourceApi,
   LoadingState,
+  rangeUtil,
   type DataFrame,
   type DataQueryError,
   type DataQueryRequest,
@@ -24,6 +25,8 @@ import { createPrometheusClient } from '../prom';
 import type { PrometheusClient } from '../prom/types';
 import { appRoot, bundledModelsUrl, dataProxyUrl, DATASOURCE_ID, modelsRouteUrl, wasmPath } from './assets';
 import { grafanaFetch } from './fetch';
+import { planForecast, runForecast } from './forecast';
+import { forecastFrames, forecastMeta } from './forecastFrames';
 import { characterizationFrame, featuresFrame, radiographyFrames, reconstructionFrames, withMeta } from './frames';
 import { createSharedJobs } from './jobs';
 import { queryError, runMeta, type RunInfo } from './meta';
@@ -43,7 +46,7 @@ import { RadiographyVariableSupport } from './variableSupport';
 import { interpolateKpi, resolveGroups, resolveQuerySetVars } from './variables';
 
 /** Windows reconstructed between two yields to the browser: about 0.1 s of work on each backend. */
-const CHUNK: Record<Backend, number> = { webgl: 256, wasm: 128, cpu: 16 };
+const CHUNK: Record<Backend, number> = { simd: 512, webgl: 256, wasm: 128, cpu: 16 };
 
 export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, RadiographyOptions> {
   private readonly options: RadiographyOptions;
@@ -123,7 +126,7 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
   /** The models as tfjs models, loaded once and reused by every query. */
   loadedModels(): Promise<LoadedModels> {
     this.models ??= this.tfRuntime()
-      .then((runtime) => loadModels(runtime.tf, grafanaFetch(), this.modelsUrl()))
+      .then((runtime) => loadModels(runtime.tf, grafanaFetch(), this.modelsUrl(), { fast: runtime.fast }))
       .catch((err) => {
         this.models = undefined;
         throw err;
@@ -171,20 +174,17 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
     if (targets.length === 0) {
       return { data: [], state: LoadingState.Done };
     }
-    const started = performance.now();
-    const waited = this.models === undefined;
-    const [runtime, loaded] = await Promise.all([this.tfRuntime(), this.loadedModels()]);
-    await reactivate(runtime);
-    const info: RunInfo = {
-      runtime,
-      verified: loaded.verified,
-      loadMs: waited ? performance.now() - started : undefined,
-    };
+    // Forecasts need neither tfjs nor the models.
+    const models = targets.some((t) => t.queryType !== 'forecast') ? await this.modelsRun() : undefined;
     const data: DataFrame[] = [];
     const errors: DataQueryError[] = [];
     for (const target of targets) {
       try {
-        data.push(...(await this.runTarget(target, request, info, loaded, signal)));
+        data.push(
+          ...(target.queryType === 'forecast'
+            ? await this.runForecastTarget(target, request, signal)
+            : await this.runTarget(target, request, models!.info, models!.loaded, signal))
+        );
       } catch (err) {
         if (signal.aborted) {
           throw err;
@@ -197,6 +197,41 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
       ...(errors.length > 0 ? { errors } : {}),
       state: errors.length > 0 ? LoadingState.Error : LoadingState.Done,
     };
+  }
+
+  /** tfjs and the models, loaded (once) and active, with what the query notices say about them. */
+  private async modelsRun(): Promise<{ info: RunInfo; loaded: LoadedModels }> {
+    const started = performance.now();
+    const waited = this.models === undefined;
+    const [runtime, loaded] = await Promise.all([this.tfRuntime(), this.loadedModels()]);
+    await reactivate(runtime);
+    return {
+      info: { runtime, verified: loaded.verified, loadMs: waited ? performance.now() - started : undefined },
+      loaded,
+    };
+  }
+
+  /** A `forecast` query: the series read through the same Prometheus client, forecast by the core (forecast.ts). */
+  private async runForecastTarget(
+    target: RadiographyQuery,
+    request: DataQueryRequest<RadiographyQuery>,
+    signal: AbortSignal
+  ): Promise<DataFrame[]> {
+    const templateSrv = getTemplateSrv();
+    const step = target.step
+      ? rangeUtil.intervalToSeconds(templateSrv.replace(target.step, request.scopedVars))
+      : request.intervalMs / 1000;
+    const settings = target.forecast ?? {};
+    const plan = planForecast({
+      expr: interpolateKpi(templateSrv, target.expr ?? '', request.scopedVars),
+      settings,
+      from: request.range.from.valueOf() / 1000,
+      to: request.range.to.valueOf() / 1000,
+      step,
+      maxPoints: this.options.maxPoints ?? DEFAULT_MAX_POINTS,
+    });
+    const outcome = await runForecast(this.prometheus(), plan, settings, { signal });
+    return withMeta(forecastFrames(outcome.result, target.refId), forecastMeta(outcome.result, outcome), target.refId);
   }
 
   private async runTarget(
@@ -285,7 +320,7 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
         `${loaded.models.length} model(s) loaded from ${loaded.url} and ${loaded.verified ? 'verified' : 'NOT verified (no HTTPS)'} against their manifests: ${groups.join(', ')}`
       );
       const fallbacks = runtime.fallbacks.length > 0 ? `, because ${runtime.fallbacks.join('; and ')}` : '';
-      steps.push(`tfjs runs on ${BACKEND_NAMES[runtime.backend]}${fallbacks}`);
+      steps.push(`the models run on ${BACKEND_NAMES[runtime.backend]}${fallbacks}`);
     } catch (err) {
       return { status: 'error', message: [...steps, queryError(err, undefined, prometheus.name).message].join('. ') };
     }

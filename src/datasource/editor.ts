@@ -35,6 +35,11 @@ export const QUERY_TYPES: Array<Option<QueryType>> = [
     label: 'Radiography',
     description: 'Anomalous points (MSE, KPI) per group, for the radiography panel',
   },
+  {
+    value: 'forecast',
+    label: 'Forecast',
+    description: 'ARIMA / SARIMA / VARMA on a series: value, prediction, threshold band and anomalous state',
+  },
 ];
 
 /** Groups of the models, then the dashboard's variables (`$group`), then any chosen value no longer offered. */

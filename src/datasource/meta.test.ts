@@ -15,7 +15,7 @@ const score = (t: number) => ({ t, group: 'cpu', mse: 0.1, threshold: 0.5, anoma
 const outcome: ScoringOutcome = {
   // 8 of the 10 steps 0, 30, ..., 270 scored.
   scores: [0, 30, 60, 90, 120, 150, 240, 270].map(score),
-  diagnostics: [{ group: 'cpu', scored: 8, skipped: 2, outOfRange: [{ name: 'cpu_a', count: 3 }] }],
+  outOfRange: [{ group: 'cpu', features: ['cpu_a'] }],
   empty: [],
   timings: { prometheusMs: 250, scoringMs: 1500 },
 };
@@ -58,7 +58,7 @@ describe('runMeta', () => {
     const meta = runMeta({ runtime: { backend: 'webgl', fallbacks: [] }, verified: false }, plan, {
       ...outcome,
       dataStep: 60,
-      diagnostics: [],
+      outOfRange: [],
     });
     expect(meta.notices?.filter((n) => n.severity === 'warning').map((n) => n.text)).toEqual([
       'the models were not checked against their content hashes: this page is not a secure context (serve Grafana over HTTPS)',

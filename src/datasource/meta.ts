@@ -75,13 +75,11 @@ export function runMeta(info: RunInfo, plan: ScoringPlan, outcome: ScoringOutcom
       });
     }
   }
-  for (const d of outcome.diagnostics) {
-    if (d.outOfRange.length > 0) {
-      notices.push({
-        severity: 'info',
-        text: `${d.group}: ${d.outOfRange.length} feature(s) outside their training range (${names(d.outOfRange.map((o) => o.name))})`,
-      });
-    }
+  for (const { group, features } of outcome.outOfRange) {
+    notices.push({
+      severity: 'info',
+      text: `${group}: ${features.length} feature(s) outside their training range (${names(features)})`,
+    });
   }
   if (outcome.empty.length > 0) {
     notices.push({

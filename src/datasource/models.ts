@@ -16,8 +16,8 @@ import {
   type ModelFiles,
 } from '../core/artifact';
 import { SyrrocaError } from '../core/errors';
-import type { Tf } from '../core/model';
-import { tfScoringModel, type ScoringModel } from '../core/pipeline';
+import { inputShape, type FastModelFactory, type Tf } from '../core/model';
+import { scoringModelOf, type ScoringModel } from '../core/pipeline';
 import type { Manifest } from '../core/types';
 
 /** Largest file the loader accepts; an AE-200's weights are ~2 MB, so this only stops a wrong URL. */
@@ -79,10 +79,7 @@ async function download(doFetch: typeof fetch, url: string, signal?: AbortSignal
       `${url} is ${announced} bytes, more than a model file can be (${MAX_FILE_BYTES}): check the models URL`
     );
   }
-  const bytes = await response.arrayBuffer();
-  if (bytes.byteLength > MAX_FILE_BYTES) {
-    throw new SyrrocaError('models-too-large', `${url} is more than ${MAX_FILE_BYTES} bytes: check the models URL`);
-  }
+  const bytes = await readCapped(response, url, signal);
   // A compressed transfer announces the compressed length; only an uncompressed one can be compared.
   if (Number.isFinite(announced) && !response.headers.get('Content-Encoding') && announced !== bytes.byteLength) {
     throw new SyrrocaError(
@@ -91,6 +88,55 @@ async function download(doFetch: typeof fetch, url: string, signal?: AbortSignal
     );
   }
   return bytes;
+}
+
+/**
+ * The body, read chunk by chunk and cancelled as soon as it passes the cap: a server that announces
+ * no length (or a false one) cannot make the page hold more than MAX_FILE_BYTES.
+ */
+async function readCapped(response: Response, url: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+  const tooLarge = () =>
+    new SyrrocaError('models-too-large', `${url} is more than ${MAX_FILE_BYTES} bytes: check the models URL`);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    const reader = response.body?.getReader();
+    if (!reader) {
+      const whole = new Uint8Array(await response.arrayBuffer());
+      chunks.push(whole);
+      total = whole.byteLength;
+    }
+    while (reader) {
+      const { done, value } = await reader.read();
+      if (done) {
+        break;
+      }
+      total += value.byteLength;
+      if (total > MAX_FILE_BYTES) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof SyrrocaError || signal?.aborted) {
+      throw err;
+    }
+    throw new SyrrocaError(
+      'models-truncated',
+      `${url} was cut off after ${total} bytes (${(err as Error).message}); load the models again`
+    );
+  }
+  if (total > MAX_FILE_BYTES) {
+    throw tooLarge();
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out.buffer;
 }
 
 function parseJson(bytes: ArrayBuffer, url: string): unknown {
@@ -192,19 +238,22 @@ export async function fetchArtifacts(
   return { groups, verified };
 }
 
-/** tfjs models ready for `scoreGroups`, each checked against its manifest (window, feature count). */
+/**
+ * Models ready for `scoreGroups`, each checked against its manifest (window, feature count): tfjs
+ * models, or the fast kernels on their weights when `fast` is given (tfjs then only parses them).
+ */
 export async function loadModels(
   tf: Tf,
   doFetch: typeof fetch,
   baseUrl: string,
-  signal?: AbortSignal
+  options: { signal?: AbortSignal; fast?: FastModelFactory } = {}
 ): Promise<LoadedModels> {
-  const { groups, verified } = await fetchArtifacts(doFetch, baseUrl, signal);
+  const { groups, verified } = await fetchArtifacts(doFetch, baseUrl, options.signal);
   const models = await Promise.all(
     groups.map(async ({ manifest, source, files }) => {
-      const model = tfScoringModel(tf, await modelFromFiles(tf, files, source), manifest, source);
-      checkArtifact(manifest, model.input, source);
-      return model;
+      const model = await modelFromFiles(tf, files, source, manifest);
+      checkArtifact(manifest, inputShape(model), source);
+      return scoringModelOf(tf, model, manifest, source, options.fast);
     })
   );
   return { url: baseUrl, models, verified };

@@ -5,7 +5,7 @@
  */
 import { SyrrocaError } from '../core/errors';
 import { featureKind } from '../core/features';
-import { scoreGroups, type GroupDiagnostics, type ScoringModel } from '../core/pipeline';
+import { scoreGroups, type ScoringModel } from '../core/pipeline';
 import type { FeatureMatrix, GroupScore } from '../core/types';
 import { fetchQuerySet, seriesName } from '../prom';
 import { keepFeatures, trainingQuery, type ModelsQuery } from '../prom/derive';
@@ -138,7 +138,8 @@ export function inChunks(model: ScoringModel, chunk: number, signal?: AbortSigna
 
 export interface ScoringOutcome {
   scores: GroupScore[];
-  diagnostics: GroupDiagnostics[];
+  /** Per group, the features with values outside their training range. */
+  outOfRange: Array<{ group: string; features: string[] }>;
   /** Queries that matched no series over the range. */
   empty: Array<{ group: string; query: string }>;
   /** Seconds between changes of the data, when coarser than the step (see `dataStepHint`). */
@@ -150,6 +151,8 @@ export interface RunOptions {
   vars: Record<string, string>;
   /** Windows per chunk of reconstruction. */
   chunk: number;
+  /** Points (steps x features) per slice of the range scored at once (default 50,000): bounds each stretch of work between turns of the event loop. */
+  slicePoints?: number;
   allowExtraFeatures?: boolean;
   signal?: AbortSignal;
   now?: () => number;
@@ -189,6 +192,62 @@ export function dataStepHint(matrix: FeatureMatrix, step: number): number | unde
   return median >= 1.5 ? Math.round(median) * step : undefined;
 }
 
+const rows = (matrix: FeatureMatrix, from: number, to: number): FeatureMatrix => ({
+  timestamps: matrix.timestamps.subarray(from, to),
+  features: matrix.features,
+  columns: matrix.columns.map((c) => c.subarray(from, to)),
+});
+
+/**
+ * `scoreGroups` over consecutive slices of the range, yielding to the browser between them: every
+ * stage of scoring (resampling, windows, attribution) works on one slice at a time, so no stretch
+ * of work grows with the range. Each slice starts with enough earlier rows for its first window
+ * (and that window's first counter increment, on the coarsest model's grid); the scores of those
+ * rows come from the slice before. Scores are the same as over the whole range at once.
+ */
+async function scoreInSlices(
+  matrix: FeatureMatrix,
+  plan: ScoringPlan,
+  options: RunOptions
+): Promise<{ scores: GroupScore[]; outOfRange: ScoringOutcome['outOfRange'] }> {
+  const n = matrix.timestamps.length;
+  const history = Math.max(
+    ...plan.models.map((m) => Math.ceil(((m.manifest.window + 2) * m.manifest.stepSeconds) / plan.step))
+  );
+  const features = Math.max(1, matrix.features.length);
+  const slice = Math.max(history, Math.floor((options.slicePoints ?? 50_000) / features));
+  const models = plan.models.map((m) => inChunks(m, options.chunk, options.signal));
+  const scores: GroupScore[] = [];
+  const outOfRange = new Map(plan.models.map((m) => [m.manifest.group, new Set<string>()]));
+  for (let first = 0; first < n || first === 0; first += slice) {
+    const from = Math.max(0, first - history);
+    const result = await scoreGroups(rows(matrix, from, Math.min(n, first + slice)), models, {
+      allowExtraFeatures: options.allowExtraFeatures,
+    });
+    const start = first === 0 ? -Infinity : matrix.timestamps[first];
+    for (const score of result.scores) {
+      if (score.t >= start) {
+        scores.push(score);
+      }
+    }
+    for (const d of result.diagnostics) {
+      d.outOfRange.forEach((o) => outOfRange.get(d.group)?.add(o.name));
+    }
+    if (first + slice < n) {
+      if (options.signal?.aborted) {
+        throw new ScoringCancelled();
+      }
+      await yieldToBrowser();
+    }
+  }
+  return {
+    scores,
+    outOfRange: [...outOfRange.entries()]
+      .filter(([, names]) => names.size > 0)
+      .map(([group, names]) => ({ group, features: [...names] })),
+  };
+}
+
 /** Reads the plan's features from Prometheus and scores them with the core pipeline. */
 export async function runScoring(
   client: PrometheusClient,
@@ -198,7 +257,7 @@ export async function runScoring(
   const now = options.now ?? (() => performance.now());
   if (plan.end < plan.first) {
     // The range holds no step of the grid (shorter than one step): nothing to read or score.
-    return { scores: [], diagnostics: [], empty: [], timings: { prometheusMs: 0, scoringMs: 0 } };
+    return { scores: [], outOfRange: [], empty: [], timings: { prometheusMs: 0, scoringMs: 0 } };
   }
   const t0 = now();
   const data = await fetchQuerySet(
@@ -212,11 +271,7 @@ export async function runScoring(
   const t1 = now();
   let result;
   try {
-    result = await scoreGroups(
-      matrix,
-      plan.models.map((m) => inChunks(m, options.chunk, options.signal)),
-      { allowExtraFeatures: options.allowExtraFeatures }
-    );
+    result = await scoreInSlices(matrix, plan, options);
   } catch (err) {
     if (err instanceof SyrrocaError && err.code === 'artifact-mismatch' && data.empty.length > 0) {
       const values = Object.entries(options.vars).map(([k, v]) => `${k}="${v}"`);
@@ -236,7 +291,7 @@ export async function runScoring(
   const t2 = now();
   return {
     scores: result.scores.filter((s) => s.t >= plan.first),
-    diagnostics: result.diagnostics,
+    outOfRange: result.outOfRange,
     empty: data.empty,
     dataStep: dataStepHint(matrix, plan.step),
     timings: { prometheusMs: t1 - t0, scoringMs: t2 - t1 },

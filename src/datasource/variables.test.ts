@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+
 import type { QuerySet } from '../prom/types';
 import { interpolateKpi, resolveGroups, resolveQuerySetVars } from './variables';
 import { fakeTemplateSrv } from './testing/fixtures';
@@ -65,8 +67,41 @@ describe('resolveQuerySetVars', () => {
 describe('interpolateKpi', () => {
   it('replaces dashboard variables, several values as an escaped alternation', () => {
     const srv = fakeTemplateSrv({ namespace: 'vims', pod: ['bono-0', 'sprout.1'] });
+    // PromQL reads `\\.` in a double-quoted string as `\.`, the regex of a literal dot.
     expect(interpolateKpi(srv, 'sum(failed{namespace="$namespace", pod=~"$pod"})')).toBe(
-      'sum(failed{namespace="vims", pod=~"(bono-0|sprout\\.1)"})'
+      'sum(failed{namespace="vims", pod=~"(bono-0|sprout\\\\.1)"})'
+    );
+  });
+
+  it('keeps a hostile value inside its label value, so it cannot add a selector', () => {
+    const srv = fakeTemplateSrv({ namespace: 'vims"} or up{x="', pod: "a'b" });
+    expect(interpolateKpi(srv, 'sum(failed{namespace="$namespace"}) + sum(failed{pod=\'$pod\'})')).toBe(
+      'sum(failed{namespace="vims\\"} or up{x=\\""}) + sum(failed{pod=\'a\\\'b\'})'
+    );
+  });
+
+  it('refuses a value that is not a number or duration outside a string, and keeps unknown names as written', () => {
+    const srv = fakeTemplateSrv({ window: '5m) or vector(1', step: '30s' });
+    expect(() => interpolateKpi(srv, 'rate(failed[$window])')).toThrow(/only a number or a duration/);
+    expect(interpolateKpi(srv, 'rate(failed{a="$other"}[$step])')).toBe('rate(failed{a="${other}"}[30s])');
+  });
+
+  it('reads every hostile value back from the string it stands in', () => {
+    // Go's (and PromQL's) unquoting of a double-quoted string.
+    const unquote = (text: string) =>
+      text.replace(/\\(.)/g, (_, c) => ({ n: '\n', r: '\r', t: '\t' })[c as 'n' | 'r' | 't'] ?? c);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength: 1 }), (value) => {
+        const out = interpolateKpi(fakeTemplateSrv({ v: value }), 'sum(f{a="$v"})');
+        expect(out.startsWith('sum(f{a="')).toBe(true);
+        expect(out.endsWith('"})')).toBe(true);
+        const inner = out.slice('sum(f{a="'.length, -'"})'.length);
+        // No unescaped quote ends the string early, and no raw line end (PromQL strings cannot hold one).
+        expect(/(^|[^\\])(\\\\)*"/.test(inner)).toBe(false);
+        expect(/[\n]/.test(inner)).toBe(false);
+        expect(unquote(inner)).toBe(value);
+      }),
+      { numRuns: 100 }
     );
   });
 });

@@ -8,7 +8,7 @@ import type { ScopedVars } from '@grafana/data';
 import type { TemplateSrv, VariableInterpolation } from '@grafana/runtime';
 
 import { SyrrocaError } from '../core/errors';
-import { parseTemplate } from '../prom/template';
+import { expandTemplate, parseTemplate, templateVariables, type Segment } from '../prom/template';
 import type { QuerySet } from '../prom/types';
 
 /** Every value a variable reference stands for (several for a multi-value variable), or undefined when no variable has that name. */
@@ -100,13 +100,50 @@ export function resolveQuerySetVars(
   return vars;
 }
 
-/** A KPI query with dashboard variables replaced; multi-value variables become a regex alternation (use them with =~). */
+/**
+ * A KPI query with dashboard variables replaced where they stand (see prom/template.ts): inside a
+ * string a value is escaped for that string, so a value such as `vims"} or up{x="` stays one label
+ * value and cannot add a selector; outside a string only a number or a duration is accepted (e.g.
+ * `$__rate_interval`). In a regex matcher a value is a regex, as Grafana's Prometheus data source
+ * takes it, and several values become an alternation of escaped values. A name no dashboard
+ * variable has is left as written.
+ */
 export function interpolateKpi(templateSrv: TemplateSrv, query: string, scopedVars?: ScopedVars): string {
-  return templateSrv.replace(query, scopedVars, (value: unknown) =>
-    Array.isArray(value)
-      ? value.length === 1
-        ? String(value[0])
-        : `(${value.map((v) => escapeRegex(String(v))).join('|')})`
-      : String(value)
+  const fail = (message: string): never => {
+    throw new SyrrocaError('kpi-query', `the KPI query \`${query}\`: ${message}`);
+  };
+  let segments: Segment[] = [];
+  try {
+    segments = parseTemplate(query);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const values: Record<string, string> = {};
+  const unknown = new Set<string>();
+  for (const name of templateVariables(segments)) {
+    const found = valuesOf(templateSrv, `\${${name}}`, scopedVars);
+    if (found === undefined || found.length === 0) {
+      unknown.add(name);
+    } else if (found.length === 1) {
+      values[name] = found[0];
+    } else if (segments.every((s) => s.kind !== 'variable' || s.name !== name || s.regex)) {
+      values[name] = `(${found.map(escapeRegex).join('|')})`;
+    } else {
+      fail(
+        `the dashboard variable $${name} has ${found.length} values; use it in a regex matcher (label=~"$${name}") or make it single-value`
+      );
+    }
+  }
+  const placed = segments.map((s): Segment =>
+    s.kind !== 'variable'
+      ? s
+      : unknown.has(s.name)
+        ? { kind: 'text', text: `\${${s.name}${s.raw ? ':raw' : ''}}` }
+        : { ...s, raw: true }
   );
+  try {
+    return expandTemplate(placed, values);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
 }

@@ -23,8 +23,7 @@ import {
 } from '../core/artifact';
 import { SyrrocaError } from '../core/errors';
 import type { Tf } from '../core/model';
-import { autoencoderWeightsOf } from '../core/kernels/autoencoder';
-import { fastScoringModel, tfScoringModel, type ScoringModel, type TrainedGroup } from '../core/pipeline';
+import { scoringModelOf, type ScoringModel, type TrainedGroup } from '../core/pipeline';
 import type { Manifest } from '../core/types';
 import { fastFactory, type Engine } from './engine';
 import { version } from './version';
@@ -34,11 +33,56 @@ export function contentHash(modelJson: string, weights: ArrayBuffer): string {
   return createHash('sha256').update(modelJson).update(new Uint8Array(weights)).digest('hex');
 }
 
+/**
+ * What a failed write says: the path, the system's reason and what to do about it. Errors that are
+ * not about the file system (a bug) are returned unchanged.
+ */
+export function writeError(path: string, err: unknown, what: string, unchanged: string): unknown {
+  if (err instanceof SyrrocaError || !isNodeError(err) || typeof err.syscall !== 'string') {
+    return err;
+  }
+  const advice =
+    err.code === 'ENOSPC' || err.code === 'EDQUOT' || err.code === 'EFBIG'
+      ? 'free some space (or raise the file size limit) or write elsewhere, and run the command again'
+      : err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS'
+        ? 'check the permissions or write elsewhere'
+        : 'check the path';
+  return new SyrrocaError(
+    'write-failed',
+    `cannot write ${what ? `${what} ` : ''}${path}: ${err.message}; ${unchanged}: ${advice}`
+  );
+}
+
+/**
+ * Test hook for tests/artifacts.faults.test.ts: with SYRROCA_TEST_PAUSE_WRITE=n, the n-th file
+ * operation of a models write is not done; the process says so on stderr and waits to be killed.
+ */
+function writeCheckpoints(): (label: string) => Promise<void> {
+  const pauseAt = Number(process.env.SYRROCA_TEST_PAUSE_WRITE ?? 0);
+  let n = 0;
+  return async (label) => {
+    if (++n === pauseAt) {
+      process.stderr.write(`paused before write operation ${n}: ${label}\n`);
+      await new Promise(() => setInterval(() => undefined, 60_000));
+    }
+  };
+}
+
+/**
+ * Writes the models directory `dir` atomically: a sibling temp directory, then two renames. One
+ * writer at a time per directory. Leftovers of a killed writer (its temp directory, a previous
+ * directory it did not remove) are cleaned up by the next write.
+ */
 export async function writeArtifacts(tf: Tf, dir: string, trained: TrainedGroup[]): Promise<void> {
   const parent = dirname(dir);
-  await fs.mkdir(parent, { recursive: true });
-  const tmp = await fs.mkdtemp(join(parent, `.${basename(dir)}.tmp-`));
+  const checkpoint = writeCheckpoints();
+  let tmp: string | undefined;
   try {
+    await checkpoint('mkdir parent');
+    await fs.mkdir(parent, { recursive: true });
+    await removeLeftovers(dir, checkpoint);
+    await checkpoint('mkdtemp');
+    tmp = await fs.mkdtemp(join(parent, `.${basename(dir)}.tmp-${process.pid}-`));
     for (const { manifest, model } of trained) {
       const files = await modelToFiles(tf, model);
       const modelJson = JSON.stringify(files.modelJson);
@@ -48,9 +92,13 @@ export async function writeArtifacts(tf: Tf, dir: string, trained: TrainedGroup[
         contentHash: contentHash(modelJson, files.weights),
       };
       const groupDir = join(tmp, manifest.group);
+      await checkpoint(`mkdir ${manifest.group}`);
       await fs.mkdir(groupDir);
+      await checkpoint(`write ${manifest.group}/${MODEL_FILE}`);
       await fs.writeFile(join(groupDir, MODEL_FILE), modelJson);
+      await checkpoint(`write ${manifest.group}/${WEIGHTS_FILE}`);
       await fs.writeFile(join(groupDir, WEIGHTS_FILE), new Uint8Array(files.weights));
+      await checkpoint(`write ${manifest.group}/${MANIFEST_FILE}`);
       await fs.writeFile(join(groupDir, MANIFEST_FILE), JSON.stringify(full, null, 2) + '\n');
     }
     const index: ArtifactIndex = {
@@ -58,31 +106,67 @@ export async function writeArtifacts(tf: Tf, dir: string, trained: TrainedGroup[
       groups: trained.map((t) => t.manifest.group),
       createdAt: new Date().toISOString(),
     };
+    await checkpoint(`write ${INDEX_FILE}`);
     await fs.writeFile(join(tmp, INDEX_FILE), JSON.stringify(index, null, 2) + '\n');
-    await swapIn(tmp, dir);
+    await swapIn(tmp, dir, checkpoint);
   } catch (err) {
-    await fs.rm(tmp, { recursive: true, force: true });
-    if (isNodeError(err) && (err.code === 'ENOSPC' || err.code === 'EDQUOT' || err.code === 'EACCES' || err.code === 'EROFS')) {
-      throw new SyrrocaError('artifact-write', `cannot write models to ${dir}: ${err.message}; nothing was changed there`);
+    if (tmp !== undefined) {
+      await fs.rm(tmp, { recursive: true, force: true });
     }
-    throw err;
+    throw writeError(dir, err, 'the models to', 'the models there (if any) are unchanged');
   }
 }
 
-async function swapIn(tmp: string, dir: string): Promise<void> {
-  const previous = `${join(dirname(dir), `.${basename(dir)}.previous-`)}${process.pid}`;
-  let hadPrevious = false;
+const tempPrefix = (dir: string) => `.${basename(dir)}.tmp-`;
+const previousPrefix = (dir: string) => `.${basename(dir)}.previous-`;
+
+/** Whether the process `pid` is alive (EPERM: alive, under another user). */
+function alive(pid: number): boolean {
   try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return isNodeError(err) && err.code === 'EPERM';
+  }
+}
+
+/**
+ * Before a write: temp directories of writers that are no longer running, and previous directories
+ * once `dir` is complete (a previous directory is only needed while `dir` is missing: see
+ * `resolveModelsDir`). So at most one previous directory exists whenever `dir` is missing.
+ */
+async function removeLeftovers(dir: string, checkpoint: (label: string) => Promise<void>): Promise<void> {
+  const siblings = await fs.readdir(dirname(dir));
+  const complete = await exists(join(dir, INDEX_FILE));
+  for (const name of siblings) {
+    const pid = name.startsWith(tempPrefix(dir)) ? Number(name.slice(tempPrefix(dir).length).split('-')[0]) : NaN;
+    if (
+      (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) ||
+      (complete && name.startsWith(previousPrefix(dir)))
+    ) {
+      await checkpoint(`remove ${name}`);
+      await fs.rm(join(dirname(dir), name), { recursive: true, force: true });
+    }
+  }
+}
+
+async function swapIn(tmp: string, dir: string, checkpoint: (label: string) => Promise<void>): Promise<void> {
+  const previous = `${join(dirname(dir), previousPrefix(dir))}${process.pid}`;
+  try {
+    await checkpoint(`rename ${basename(dir)} to ${basename(previous)}`);
     await fs.rename(dir, previous);
-    hadPrevious = true;
   } catch (err) {
     if (!isNodeError(err) || err.code !== 'ENOENT') {
       throw err;
     }
   }
+  await checkpoint(`rename ${basename(tmp)} to ${basename(dir)}`);
   await fs.rename(tmp, dir);
-  if (hadPrevious) {
-    await fs.rm(previous, { recursive: true, force: true });
+  // Any previous directory is obsolete now, including one left by a writer killed between its renames.
+  const siblings = await fs.readdir(dirname(dir));
+  for (const name of siblings.filter((s) => s.startsWith(previousPrefix(dir)))) {
+    await checkpoint(`remove ${name}`);
+    await fs.rm(join(dirname(dir), name), { recursive: true, force: true });
   }
 }
 
@@ -97,9 +181,15 @@ async function resolveModelsDir(dir: string): Promise<string> {
     return join(dirname(dir), previous[previous.length - 1]);
   }
   if (!(await exists(dir))) {
-    throw new SyrrocaError('models-missing', `${dir}: no such models directory; train one with \`syrroca train --out ${dir}\``);
+    throw new SyrrocaError(
+      'models-missing',
+      `${dir}: no such models directory; train one with \`syrroca train --out ${dir}\``
+    );
   }
-  throw new SyrrocaError('models-missing', `${dir}: not a syrroca models directory (no ${INDEX_FILE}); point --models at the directory \`syrroca train --out\` wrote`);
+  throw new SyrrocaError(
+    'models-missing',
+    `${dir}: not a syrroca models directory (no ${INDEX_FILE}); point --models at the directory \`syrroca train --out\` wrote`
+  );
 }
 
 export interface LoadedGroup {
@@ -118,11 +208,17 @@ export async function readArtifacts(dir: string): Promise<LoadedGroup[]> {
       const source = join(dir, group);
       const manifest = parseManifest(await readJson(join(groupDir, MANIFEST_FILE)), join(source, MANIFEST_FILE));
       if (manifest.group !== group) {
-        throw new SyrrocaError('manifest-invalid', `${source}: the manifest is for group "${manifest.group}", not "${group}"`);
+        throw new SyrrocaError(
+          'manifest-invalid',
+          `${source}: the manifest is for group "${manifest.group}", not "${group}"`
+        );
       }
       const modelText = await readText(join(groupDir, MODEL_FILE));
       const weights = await fs.readFile(join(groupDir, WEIGHTS_FILE)).catch((err) => {
-        throw new SyrrocaError('artifact-missing-file', `${join(source, WEIGHTS_FILE)}: cannot read the weights (${err.code ?? err.message})`);
+        throw new SyrrocaError(
+          'artifact-missing-file',
+          `${join(source, WEIGHTS_FILE)}: cannot read the weights (${err.code ?? err.message})`
+        );
       });
       const weightBuffer = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
       if (contentHash(modelText, weightBuffer) !== manifest.contentHash) {
@@ -131,7 +227,11 @@ export async function readArtifacts(dir: string): Promise<LoadedGroup[]> {
           `${source}: model.json or weights.bin do not match the manifest's content hash; the files were changed or mixed from different trainings`
         );
       }
-      return { manifest, source, files: { modelJson: parseJson(modelText, join(source, MODEL_FILE)), weights: weightBuffer } };
+      return {
+        manifest,
+        source,
+        files: { modelJson: parseJson(modelText, join(source, MODEL_FILE)), weights: weightBuffer },
+      };
     })
   );
 }
@@ -141,15 +241,9 @@ export async function loadScoringModels(tf: Tf, dir: string, engine: Engine = 'f
   const groups = await readArtifacts(dir);
   const fast = fastFactory(engine);
   return Promise.all(
-    groups.map(async ({ manifest, source, files }) => {
-      const model = await modelFromFiles(tf, files, source);
-      if (!fast) {
-        return tfScoringModel(tf, model, manifest, source);
-      }
-      const scoring = fastScoringModel(await fast(autoencoderWeightsOf(model), {}), manifest, source);
-      model.dispose();
-      return scoring;
-    })
+    groups.map(async ({ manifest, source, files }) =>
+      scoringModelOf(tf, await modelFromFiles(tf, files, source, manifest), manifest, source, fast)
+    )
   );
 }
 
@@ -157,7 +251,10 @@ async function readText(path: string): Promise<string> {
   try {
     return await fs.readFile(path, 'utf8');
   } catch (err) {
-    throw new SyrrocaError('artifact-missing-file', `${path}: cannot read (${isNodeError(err) ? err.code : String(err)})`);
+    throw new SyrrocaError(
+      'artifact-missing-file',
+      `${path}: cannot read (${isNodeError(err) ? err.code : String(err)})`
+    );
   }
 }
 
@@ -193,9 +290,6 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await fs.rename(tmp, path);
   } catch (err) {
     await fs.rm(tmp, { force: true });
-    if (isNodeError(err)) {
-      throw new SyrrocaError('write-failed', `cannot write ${path}: ${err.message}`);
-    }
-    throw err;
+    throw writeError(path, err, '', 'the file there (if any) is unchanged');
   }
 }

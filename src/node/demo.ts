@@ -21,8 +21,6 @@ import { loadTf } from './tf';
 
 export interface DemoOptions {
   out: string;
-  /** Where to write the trained models (default `<out>/models`); `models/demo` regenerates the plugin's bundled ones. */
-  models?: string;
   seed: number;
   quick: boolean;
   engine: Engine;
@@ -142,7 +140,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     onEpoch: (group, epoch, epochs, loss) => o.onEpoch?.(group, epoch, epochs, loss),
   });
   trained.forEach((t) => (t.manifest.querySet = DEMO_QUERY_SET));
-  const modelsDir = o.models ?? join(o.out, 'models');
+  const modelsDir = join(o.out, 'models');
   await writeArtifacts(tf, modelsDir, trained);
   trained.forEach((t) => t.model.dispose());
   // Scored from the artifact just written, exactly as `syrroca score --models` would.

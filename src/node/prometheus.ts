@@ -13,7 +13,7 @@ import { fetchQuerySet, parseDuration, parseQuerySet } from '../prom/querySet';
 import { parseTemplate, templateVariables } from '../prom/template';
 import type { PrometheusClient, PrometheusClientOptions, QuerySetData } from '../prom/types';
 import { readText } from './io';
-import { time, variable } from './options';
+import { nonNegativeInt, time, variable } from './options';
 import { createProgress } from './progress';
 
 // The serve command imports these from here, with the rest of --prometheus.
@@ -26,6 +26,7 @@ export interface PrometheusFlags {
   querySet?: string;
   namespace?: string;
   var?: Record<string, string>;
+  retries?: number;
 }
 
 /**
@@ -44,7 +45,14 @@ export function addPrometheusOptions(
   if (range) {
     command
       .option('--from <time>', 'start: unix seconds, RFC 3339 or now-<duration> (with --prometheus)', (v) => time(v))
-      .option('--to <time>', 'end: unix seconds, RFC 3339 or now (with --prometheus)', (v) => time(v));
+      .option('--to <time>', 'end: unix seconds, RFC 3339 or now (with --prometheus)', (v) => time(v))
+      .option(
+        '--retries <n>',
+        'retries of a Prometheus request that failed (refused, cut, 5xx, timeout) after waits of about ' +
+          '0.5 s, 1 s, 2 s, ...; 6 rides out a Prometheus restart of up to ~15 s',
+        nonNegativeInt,
+        3
+      );
   }
   const querySetDefault = trains
     ? 'default: cAdvisor + node-exporter, scoped to --namespace'

@@ -77,6 +77,26 @@ describe('RadiographyPanel', () => {
     expect(screen.getByTestId('syrroca-radiography-plot')).toHaveTextContent('<b>calls</b>');
   });
 
+  it('shows hostile group and field names in the tooltip as text, never as markup', () => {
+    const payload = '<img src=x onerror=alert(1)>';
+    const series = radiographyFrames().map((frame) => ({
+      ...frame,
+      name: `${payload}${frame.name}`,
+      fields: frame.fields.map((field) => ({
+        ...field,
+        name: `"><svg onload=alert(1)>${field.name}`,
+        config: { ...field.config, displayName: `"><svg onload=alert(1)>${field.config.displayName ?? field.name}` },
+      })),
+    }));
+    const { container } = mount(series);
+    const area = screen.getAllByTestId('syrroca-radiography-hover')[0];
+    fireEvent.mouseMove(area, { clientX: 100, clientY: 100 });
+    const tip = screen.getByTestId('syrroca-radiography-tooltip');
+    expect(tip).toHaveTextContent(payload);
+    expect(tip).toHaveTextContent('"><svg onload=alert(1)>');
+    expect(container.querySelector('img, svg[onload], [onerror], [onload]')).toBeNull();
+  });
+
   it('shows MSE, KPI, density and the points nearby under the pointer', () => {
     mount(undefined, { group: 'cpu' });
     const area = screen.getByTestId('syrroca-radiography-hover');

@@ -192,13 +192,16 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     if ((status === 400 || status === 422) && body && typeof body.error === 'string') {
       throw new PrometheusError('prom-bad-query', `${at} rejected ${subject}: ${reason}; fix the query`, status);
     }
-    if (status >= 400) {
+    // A 3xx that reached here was not followed (fetch follows redirects): its body is not the API's answer.
+    if (status >= 300 || status < 200) {
       const advice =
         status === 401 || status === 403
           ? 'check the credentials (user:password in the URL, or an Authorization header)'
           : status === 404
             ? 'check the URL: it is the API root, without /api/v1 but with any path prefix (e.g. http://host/prometheus)'
-            : 'check the URL and the request';
+            : status < 400
+              ? 'check the URL: use the address Prometheus answers on without a redirect'
+              : 'check the URL and the request';
       throw new PrometheusError(
         'prom-http',
         `${at} refused ${subject} (${http}${reason ? `: ${reason}` : ''}): ${advice}`,

@@ -35,6 +35,14 @@ describe('featureQuerySet', () => {
     expect(querySet.groups.all).toEqual(['max by (__name__, mode) (m{mode=~"|idle"})', 'max by (__name__) (up)']);
   });
 
+  it('matches a name that is not a plain metric name as a string, so a feature name cannot inject PromQL', () => {
+    const { groups } = featureQuerySet({ g: ['sum(up) or vector(1)', 'x`y{pod="a"}'] });
+    expect(expandQuerySet({ version: 1, groups }, {}).groups.g).toEqual([
+      'max by (__name__) ({__name__="sum(up) or vector(1)"})',
+      'max by (__name__, pod) ({__name__="x`y", pod="a"})',
+    ]);
+  });
+
   it('puts a metric split over groups in the group of its first feature, so no two queries overlap', () => {
     const querySet = featureQuerySet({ a: ['m{pod="x"}'], b: ['m{pod="y"}', 'n'] });
     expect(querySet.groups).toEqual({ a: ['max by (__name__, pod) (m{pod=~"x|y"})'], b: ['max by (__name__) (n)'] });

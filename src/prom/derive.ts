@@ -15,6 +15,8 @@ function literal(value: string): string {
   return `"${escaped}"`;
 }
 
+const METRIC_NAME = /^[A-Za-z_:][A-Za-z0-9_:]*$/;
+
 /**
  * Per metric: a label whose value is the same in every feature becomes `label="value"`, one whose
  * value differs becomes `label=~"v1|v2"` (a feature without the label contributes the empty
@@ -47,7 +49,11 @@ export function featureQuerySet(groups: Record<string, string[]>, step?: string)
         ? `${label}=${literal(values[0])}`
         : `${label}=~${literal(values.map(escapeRegex).join('|'))}`;
     });
-    const selector = matchers.length > 0 ? `${metric}{${matchers.join(', ')}}` : metric;
+    // A name that is not a plain metric name (it came from a CSV header or a manifest: it may hold
+    // `or vector(1)` or a brace) is matched as a string, so it can never change the query's structure.
+    const plain = METRIC_NAME.test(metric) || metric === '';
+    const all = plain ? matchers : [`__name__=${literal(metric)}`, ...matchers];
+    const selector = all.length > 0 ? `${plain ? metric : ''}{${all.join(', ')}}` : metric;
     (querySet.groups[group] ??= []).push(`max by (${['__name__', ...labelNames].join(', ')}) (${selector})`);
   }
   return querySet;

@@ -186,6 +186,10 @@ export function parseQuerySet(json: unknown, source: string): QuerySet {
     if (!GROUP_NAME.test(group)) {
       fail(`groups.${group}`, 'a group name is letters, digits, _ and -, not starting with a digit or -');
     }
+    // It would set the prototype of `groups` instead of adding a group: the group would vanish.
+    if (group === '__proto__') {
+      fail(`groups.${group}`, 'this name is reserved; choose another group name');
+    }
     if (!Array.isArray(queries) || queries.length === 0) {
       fail(`groups.${group}`, 'expected a non-empty list of PromQL queries');
     }

@@ -6,7 +6,7 @@
  * proxy, loads those models as the bundled ones, and scores the hour around the fault. Its MSE must
  * match `syrroca score` on the same range within 1e-4 with WebGL, with WebGL disabled (wasm) and
  * with wasm blocked too (cpu), each fallback said in the frames' notices. A screenshot of the page
- * goes to tests/output/datasource.png.
+ * goes to tests/output/datasource.png, and to docs/img/ for the README with SYRROCA_UPDATE_SCREENSHOTS=1.
  */
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
@@ -15,8 +15,9 @@ import { dirname, join, resolve } from 'node:path';
 
 import type { GroupScore } from '../../src/core/types';
 import { DEFAULT_START, simulate, toOpenMetrics } from '../../src/sim';
-import { runCli } from '../helpers/cli';
+import { ROOT, runCli } from '../helpers/cli';
 import { describeWithPrometheus, usePrometheus } from '../helpers/prometheus';
+import type { BackendChoice } from '../../src/datasource/types';
 import type { PlainFrame, RunResult } from './datasource.entry';
 import {
   bundlePage,
@@ -163,7 +164,12 @@ describeWithChromium('the data source in Chromium', () => {
      * --disable-3d-apis leaves WebGL on OffscreenCanvas (which tfjs uses) available, so the page also
      * gets no WebGL context from either canvas, as in a browser where WebGL is blocked.
      */
-    async function runInChromium(options: { webgl: boolean; blockWasm?: boolean; screenshot?: string }) {
+    async function runInChromium(options: {
+      backend: BackendChoice;
+      webgl: boolean;
+      blockWasm?: boolean;
+      screenshot?: string;
+    }) {
       const browser = await launchBrowser(options.webgl ? ['--enable-unsafe-swiftshader'] : ['--disable-3d-apis']);
       try {
         const { page: tab, errors } = await browser.newPage();
@@ -189,7 +195,7 @@ describeWithChromium('the data source in Chromium', () => {
         }
         await tab.goto(server.url);
         const result: RunResult = await tab.evaluate((request) => window.syrrocaRun(request), {
-          backend: 'auto' as const,
+          backend: options.backend,
           from: FROM,
           to: TO,
           namespace: NAMESPACE,
@@ -202,6 +208,9 @@ describeWithChromium('the data source in Chromium', () => {
               throw new Error(`${err.message}\nconsole errors:\n${errors.join('\n')}`);
             });
           await tab.screenshot({ path: join(OUTPUT, options.screenshot), fullPage: true });
+          if (process.env.SYRROCA_UPDATE_SCREENSHOTS === '1') {
+            copyFileSync(join(OUTPUT, options.screenshot), join(ROOT, 'docs/img', options.screenshot));
+          }
         }
         return { result, errors };
       } finally {
@@ -252,27 +261,42 @@ describeWithChromium('the data source in Chromium', () => {
 
     const noticesOf = (frames: PlainFrame[]) => frames.flatMap((f) => f.notices);
 
-    it('scores with WebGL as syrroca score does, and returns every query type', async () => {
-      const { result, errors } = await runInChromium({ webgl: true, screenshot: 'datasource.png' });
+    /** Save & test passes, every query type returns, the MSE match the CLI's, and nothing is passed over. */
+    function expectACleanRunOn(backend: string, { result, errors }: Awaited<ReturnType<typeof runInChromium>>) {
       expect(result.errors).toEqual([]);
       expect(result.test.status).toBe('success');
       expect(result.test.message).toMatch(
-        /^Prometheus 2\.\d+\.\d+\S* answers through "Prometheus"\. 4 model\(s\) loaded .* and verified .* tfjs runs on WebGL\.$/
+        new RegExp(
+          `^Prometheus 2\\.\\d+\\.\\d+\\S* answers through "Prometheus"\\. 4 model\\(s\\) loaded .* and verified .* the models run on ${backend}\\.$`
+        )
       );
       expectScoresMatchTheCli(result.frames);
       expectEveryQueryType(result.frames);
       const notices = noticesOf(result.frames);
       expect(notices.filter((n) => n.severity === 'warning')).toEqual([]);
       expect(notices.find((n) => n.severity === 'info')?.text).toMatch(
-        /^cpu, memory, network, filesystem: 121 steps of 30 s scored on WebGL in/
+        new RegExp(`^cpu, memory, network, filesystem: 121 steps of 30 s scored on ${backend} in`)
       );
       expect(errors).toEqual([]);
+    }
+
+    it('scores with the SIMD kernels by default as syrroca score does, and returns every query type', async () => {
+      expectACleanRunOn(
+        'WebAssembly SIMD kernels',
+        await runInChromium({ backend: 'auto', webgl: true, screenshot: 'datasource.png' })
+      );
+    });
+
+    it('scores with WebGL as syrroca score does when WebGL is chosen', async () => {
+      expectACleanRunOn('WebGL', await runInChromium({ backend: 'webgl', webgl: true }));
     });
 
     it('falls back to wasm when WebGL is disabled, and says so', async () => {
-      const { result, errors } = await runInChromium({ webgl: false });
+      const { result, errors } = await runInChromium({ backend: 'webgl', webgl: false });
       expect(result.errors).toEqual([]);
-      expect(result.test.message).toContain('tfjs runs on WebAssembly, because WebGL is not available in this browser');
+      expect(result.test.message).toContain(
+        'the models run on WebAssembly, because WebGL is not available in this browser'
+      );
       expectScoresMatchTheCli(result.frames);
       expect(
         noticesOf(result.frames)
@@ -285,10 +309,10 @@ describeWithChromium('the data source in Chromium', () => {
     });
 
     it('falls back to cpu when wasm is blocked too, and says so', async () => {
-      const { result, errors } = await runInChromium({ webgl: false, blockWasm: true });
+      const { result, errors } = await runInChromium({ backend: 'webgl', webgl: false, blockWasm: true });
       expect(result.errors).toEqual([]);
       expect(result.test.message).toContain(
-        'tfjs runs on plain JavaScript (cpu), because WebGL is not available in this browser (disabled, blocked, or no GPU context); and the WebAssembly binaries of tfjs could not be loaded'
+        'the models run on plain JavaScript (cpu), because WebGL is not available in this browser (disabled, blocked, or no GPU context); and the WebAssembly binaries of tfjs could not be loaded'
       );
       expectScoresMatchTheCli(result.frames);
       const warnings = noticesOf(result.frames)

@@ -46,7 +46,7 @@ const ROOT = resolve(__dirname, '../..');
  */
 export async function bundlePage(entry: string, dir: string, title = 'syrroca browser test'): Promise<void> {
   // esbuild is a dependency of tsx; required here so jest's module system leaves its native binary alone.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const esbuild: typeof import('esbuild') = require('esbuild');
   const result = await esbuild.build({
     entryPoints: [entry],

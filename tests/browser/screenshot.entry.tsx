@@ -1,7 +1,8 @@
 /**
  * Test page for the README's screenshot: the radiography panel in real Chromium, on the frames the data
  * source builds from real scores (`syrroca score` JSONL) and the simulated failed calls. Importing the
- * panel test page brings its probes and pixel inspection (window.syrrocaProbes, window.syrrocaInspect).
+ * panel test page brings its probes and pixel inspection (window.syrrocaProbes, window.syrrocaInspect);
+ * importing the dashboard page brings window.syrrocaMountDashboard.
  */
 import { createTheme, ThemeContext } from '@grafana/data';
 import React from 'react';
@@ -12,6 +13,7 @@ import { radiographyFrames } from '../../src/datasource/frames';
 import { RadiographyPanel } from '../../src/panel/RadiographyPanel';
 import { panelProps } from '../../src/panel/testing/fixtures';
 import type { Options } from '../../src/panel/types';
+import './dashboard.entry';
 import './panel.entry';
 
 export interface ScoresRequest {

@@ -1,7 +1,7 @@
 /**
  * The radiography panel on the provisioned dashboards: one radiography per model group over the
  * backfilled packet-loss hour, options that change the drawing, and the overview's link to it.
- * `SYRROCA_SCREENSHOTS=1 npm run e2e` also saves docs/img/radiography-dashboard.png.
+ * `SYRROCA_SCREENSHOTS=1 npm run e2e` also saves docs/img/radiography-dashboard-grafana.png.
  */
 import { expect, test } from '@grafana/plugin-e2e';
 
@@ -26,7 +26,7 @@ test('the radiography dashboard draws a radiography per model group, without pan
   ).toContainText(['start', 'features']);
   await expect(dashboardPage).not.toHavePanelErrors();
   if (process.env.SYRROCA_SCREENSHOTS) {
-    await page.screenshot({ path: 'docs/img/radiography-dashboard.png', fullPage: true });
+    await page.screenshot({ path: 'docs/img/radiography-dashboard-grafana.png', fullPage: true });
   }
 });
 

@@ -26,7 +26,7 @@ export function describeWith(binaries: string[], name: string, body: () => void)
       });
     });
   } else {
-    // eslint-disable-next-line no-console
+     
     console.warn(`skipping "${name}": ${missing.join(', ')} not installed`);
     describe.skip(name, body);
   }

@@ -35,6 +35,7 @@ export interface Panel {
   targets?: Target[];
   panels?: Panel[];
   repeat?: string;
+  maxPerRow?: number;
   gridPos: { x: number; y: number; w: number; h: number };
   links?: Array<{ title: string; url: string }>;
   options?: Record<string, unknown>;

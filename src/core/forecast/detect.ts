@@ -175,6 +175,11 @@ function resolve(options: ForecastOptions): Resolved {
   };
 }
 
+/** Throws the SyrrocaError `forecastFeatures` raises for these options (st <= w, a bad k, ...), before any data: for editors. */
+export function checkForecastOptions(options: ForecastOptions): void {
+  resolve(options);
+}
+
 /** Unit-root and seasonal structure of one feature, read from its training part. */
 interface Structure {
   d: number;

@@ -4,8 +4,10 @@
  * Pure: no Node APIs, no global state. See README.md in this folder for the method and its choices.
  */
 export * from './types';
-export { forecastDetect, forecastFeatures, MIN_HELD_BACK, MIN_WINDOW } from './detect';
+export { checkForecastOptions, forecastDetect, forecastFeatures, MIN_HELD_BACK, MIN_WINDOW } from './detect';
 export type { DetectOptions, SeriesInput, SeriesSet } from './detect';
+export { defaultTrain, defaultWindows, episodeStates, forecastSeries, latestForecast } from './pipeline';
+export type { ForecastRunOptions, LatestForecast } from './pipeline';
 export { arimaOneStep, describeOrder, fitArima, minimumLength, selectArimaOrder } from './arima';
 export type { ArimaFitOptions, ArimaSearch, OrderCandidate } from './arima';
 export { fitVarma, varmaOneStep } from './varma';

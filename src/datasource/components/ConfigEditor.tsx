@@ -1,7 +1,7 @@
 import React from 'react';
 import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { DataSourcePicker } from '@grafana/runtime';
-import { Field, FieldSet, Input, RadioButtonGroup, Switch } from '@grafana/ui';
+import { Field, FieldSet, Input, RadioButtonGroup, SecretInput, Switch } from '@grafana/ui';
 
 import {
   DEFAULT_KPI_QUERY,
@@ -9,9 +9,20 @@ import {
   type BackendChoice,
   type ModelSource,
   type RadiographyOptions,
+  type RadiographySecureOptions,
 } from '../types';
 
-type Props = DataSourcePluginOptionsEditorProps<RadiographyOptions>;
+type Props = DataSourcePluginOptionsEditorProps<RadiographyOptions, RadiographySecureOptions>;
+
+/** True when a URL carries a user or password: jsonData is plain text, readable by every viewer of the data source. */
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+}
 
 const MODEL_SOURCES: Array<{ value: ModelSource; label: string; description: string }> = [
   {
@@ -27,7 +38,8 @@ const MODEL_SOURCES: Array<{ value: ModelSource; label: string; description: str
 ];
 
 const BACKENDS: Array<{ value: BackendChoice; label: string; description: string }> = [
-  { value: 'auto', label: 'Auto', description: 'WebGL, else WebAssembly, else plain JavaScript' },
+  { value: 'auto', label: 'Auto', description: 'SIMD kernels, else WebGL, else WebAssembly, else plain JavaScript' },
+  { value: 'simd', label: 'SIMD kernels', description: "syrroca's WebAssembly SIMD LSTM kernels: fastest on CPU" },
   { value: 'webgl', label: 'WebGL', description: 'GPU; falls back to WebAssembly, then cpu' },
   { value: 'wasm', label: 'WebAssembly', description: 'CPU with SIMD; falls back to cpu' },
   { value: 'cpu', label: 'cpu', description: 'Plain JavaScript: slowest, works everywhere' },
@@ -84,6 +96,8 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         {modelSource === 'url' && (
           <Field
             label="Models URL"
+            invalid={hasCredentials(jsonData.modelsUrl ?? '')}
+            error="This URL holds a user or password, which would be stored in plain text: remove them from the URL and put them in the authorization field below"
             description="Folder holding models.json (written by syrroca train), e.g. http://syrroca-exporter:9464/models/. Grafana's server fetches it through this data source's route, so no CORS setup is needed."
           >
             <Input
@@ -91,6 +105,32 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
               value={jsonData.modelsUrl ?? ''}
               placeholder="http://syrroca-exporter:9464/models/"
               onChange={(e) => set('modelsUrl', e.currentTarget.value || undefined)}
+            />
+          </Field>
+        )}
+        {modelSource === 'url' && (
+          <Field
+            label="Models URL authorization"
+            description="Authorization header for the models URL (e.g. Bearer <token>), if it needs one. Stored encrypted by Grafana and added by its server: never sent to browsers or kept in dashboards."
+          >
+            <SecretInput
+              width={60}
+              isConfigured={Boolean(options.secureJsonFields?.modelsAuthorization)}
+              value={options.secureJsonData?.modelsAuthorization ?? ''}
+              placeholder="Bearer <token>"
+              onChange={(e) =>
+                onOptionsChange({
+                  ...options,
+                  secureJsonData: { ...options.secureJsonData, modelsAuthorization: e.currentTarget.value },
+                })
+              }
+              onReset={() =>
+                onOptionsChange({
+                  ...options,
+                  secureJsonFields: { ...options.secureJsonFields, modelsAuthorization: false },
+                  secureJsonData: { ...options.secureJsonData, modelsAuthorization: '' },
+                })
+              }
             />
           </Field>
         )}
@@ -105,7 +145,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         </Field>
       </FieldSet>
       <FieldSet label="Scoring in the browser">
-        <Field label="Compute backend" description="Where tfjs runs the models in each viewer's browser">
+        <Field label="Compute backend" description="Where the models run in each viewer's browser">
           <RadioButtonGroup options={BACKENDS} value={jsonData.backend ?? 'auto'} onChange={(v) => set('backend', v)} />
         </Field>
         <Field

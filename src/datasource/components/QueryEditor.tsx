@@ -6,6 +6,7 @@ import { Alert, Combobox, InlineField, InlineFieldRow, Input, MultiCombobox, Sta
 import type { Manifest } from '../../core/types';
 import type { RadiographyDataSource } from '../datasource';
 import { fitHints, groupOptions, modelExpectations, QUERY_TYPES } from '../editor';
+import { ForecastQueryEditor } from './ForecastQueryEditor';
 import { DEFAULT_KPI_QUERY, type RadiographyOptions, type RadiographyQuery } from '../types';
 
 type Props = QueryEditorProps<RadiographyDataSource, RadiographyQuery, RadiographyOptions>;
@@ -47,21 +48,26 @@ export function QueryEditor({ datasource, query, data, onChange, onRunQuery }: P
             width={28}
           />
         </InlineField>
-        <InlineField
-          label="Groups"
-          labelWidth={10}
-          tooltip="Empty: every group of the models. $variables are expanded."
-        >
-          <MultiCombobox
-            options={groupOptions(manifests, variables, query.groups)}
-            value={query.groups ?? []}
-            placeholder="all groups"
-            onChange={(options) => update({ groups: options.map((o) => o.value) })}
-            width="auto"
-            minWidth={20}
-          />
-        </InlineField>
+        {query.queryType !== 'forecast' && (
+          <InlineField
+            label="Groups"
+            labelWidth={10}
+            tooltip="Empty: every group of the models. $variables are expanded."
+          >
+            <MultiCombobox
+              options={groupOptions(manifests, variables, query.groups)}
+              value={query.groups ?? []}
+              placeholder="all groups"
+              onChange={(options) => update({ groups: options.map((o) => o.value) })}
+              width="auto"
+              minWidth={20}
+            />
+          </InlineField>
+        )}
       </InlineFieldRow>
+      {query.queryType === 'forecast' && (
+        <ForecastQueryEditor query={query} manifests={manifests} update={update} onRunQuery={onRunQuery} />
+      )}
       {query.queryType === 'radiography' && (
         <InlineField
           label="KPI"
@@ -77,7 +83,7 @@ export function QueryEditor({ datasource, query, data, onChange, onRunQuery }: P
           />
         </InlineField>
       )}
-      {modelsError && (
+      {modelsError && query.queryType !== 'forecast' && (
         <Alert severity="error" title="Models">
           {modelsError}
         </Alert>

@@ -42,6 +42,46 @@ describe('ConfigEditor', () => {
   });
 });
 
+describe('ConfigEditor and the models credential', () => {
+  const urlSettings = (secureJsonFields: Record<string, boolean> = {}, modelsUrl = 'https://models.example/m/') =>
+    ({ jsonData: { modelSource: 'url', modelsUrl }, secureJsonFields }) as DataSourceSettings<RadiographyOptions>;
+
+  it('keeps the authorization of the models URL in secureJsonData, never in jsonData', () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={urlSettings()} onOptionsChange={onOptionsChange} />);
+    fireEvent.change(screen.getByPlaceholderText('Bearer <token>'), { target: { value: 'Bearer s3cret' } });
+    const saved = onOptionsChange.mock.calls[0][0];
+    expect(saved.secureJsonData).toEqual({ modelsAuthorization: 'Bearer s3cret' });
+    expect(saved.jsonData).toEqual({ modelSource: 'url', modelsUrl: 'https://models.example/m/' });
+    expect(JSON.stringify(saved.jsonData)).not.toContain('s3cret');
+  });
+
+  it('shows a stored secret as configured without its value, and resets it', () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={urlSettings({ modelsAuthorization: true })} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByDisplayValue('configured')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    expect(onOptionsChange.mock.calls[0][0]).toMatchObject({
+      secureJsonFields: { modelsAuthorization: false },
+      secureJsonData: { modelsAuthorization: '' },
+    });
+  });
+
+  it('warns when the models URL itself holds a user or password, which jsonData would store in plain text', () => {
+    render(<ConfigEditor options={urlSettings({}, 'https://ops:pw@models.example/m/')} onOptionsChange={jest.fn()} />);
+    expect(screen.getByText(/holds a user or password/)).toBeInTheDocument();
+  });
+
+  it("adds the secret on Grafana's server, through the models route, from secureJsonData only", () => {
+    const plugin = require('../plugin.json');
+    const route = plugin.routes.find((r: { path: string }) => r.path === 'models');
+    expect(route.headers).toEqual([{ name: 'Authorization', content: '{{ .SecureJsonData.modelsAuthorization }}' }]);
+    expect(JSON.stringify(plugin.routes)).not.toMatch(
+      /(?<!Secure)JsonData\.(?!modelsUrl)\w*(auth|password|token|secret)/i
+    );
+  });
+});
+
 describe('QueryEditor', () => {
   beforeAll(() => {
     // jsdom has no canvas; auto-sized comboboxes measure their text with one.
@@ -93,5 +133,26 @@ describe('QueryEditor', () => {
     );
     await screen.findByText(/^Models: /, {}, { timeout: 10_000 });
     expect(screen.queryByPlaceholderText('sum(sipp_failed_calls)')).not.toBeInTheDocument();
+  });
+
+  it('asks a forecast for its series, windows and training size, and says when st <= w before it runs', async () => {
+    const onChange = jest.fn();
+    render(
+      <QueryEditor
+        datasource={datasource}
+        query={{ refId: 'A', queryType: 'forecast', expr: 'sum(calls)', forecast: { windows: '60', train: 60 } }}
+        onChange={onChange}
+        onRunQuery={jest.fn()}
+      />
+    );
+    await screen.findByText(/^Models: /, {}, { timeout: 10_000 });
+    expect(screen.queryByText('Groups')).not.toBeInTheDocument();
+    expect(
+      screen.getByText(/the training size st = 60 must be larger than every window w \(st > w\)/)
+    ).toBeInTheDocument();
+    fireEvent.change(screen.getByPlaceholderText('60,360'), { target: { value: '30' } });
+    expect(onChange).toHaveBeenCalledWith(
+      expect.objectContaining({ forecast: { windows: '30', train: 60 }, expr: 'sum(calls)' })
+    );
   });
 });

@@ -8,7 +8,15 @@ const { TestEnvironment } = require('jest-environment-jsdom');
 class BrowserLikeEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
-    Object.assign(this.global, { Response, Headers, Request, AbortController, AbortSignal, DOMException });
+    Object.assign(this.global, {
+      Response,
+      Headers,
+      Request,
+      ReadableStream,
+      AbortController,
+      AbortSignal,
+      DOMException,
+    });
     Object.defineProperty(this.global, 'crypto', { value: globalThis.crypto, configurable: true });
   }
 }

@@ -9,7 +9,6 @@ import { createProgress, type Progress } from '../progress';
 
 interface DemoFlags {
   out: string;
-  models?: string;
   seed: number;
   quick: boolean;
   engine: Engine;
@@ -20,10 +19,6 @@ export function register(program: Command): void {
     .command('demo')
     .description("the paper's three experiments on the built-in vIMS simulator: train, score, report")
     .option('--out <dir>', 'output directory', 'demo-out')
-    .option(
-      '--models <dir>',
-      "where to write the trained models (default <out>/models; models/demo: the plugin's bundled ones)"
-    )
     .option('--seed <n>', 'simulator and training seed', positiveInt, 1)
     .option('--quick', 'a shorter training (under 2 minutes on 2 cores)', false)
     .addOption(engineOption())

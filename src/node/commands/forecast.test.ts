@@ -6,7 +6,7 @@ import { join } from 'path';
 import { formatWideCsv } from '../../core/csv';
 import { randomStream } from '../../sim/random';
 import { simulateArima } from '../../core/forecast/simulate';
-import { register } from './forecast';
+import { dateTimesToUnix, register } from './forecast';
 
 const dir = mkdtempSync(join(tmpdir(), 'syrroca-forecast-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -151,5 +151,34 @@ describe('syrroca forecast', () => {
     expect(result.stderr).toContain(
       'no feature matches /^nothing/: the file has SuccessfulCall, container_cpu_usage_seconds_total'
     );
+  });
+
+  it('reads date-time timestamps (as public series are exported), a time without a zone as UTC, with a warning', async () => {
+    const rows = Array.from(calls.subarray(0, 400), (v, i) => {
+      const iso = new Date((t0 + 30 * i) * 1000).toISOString().replace('T', ' ').replace('.000Z', '');
+      return `${iso},${v}`;
+    });
+    writeFileSync(path('dates.csv'), ['timestamp,value', ...rows].join('\n') + '\n');
+    const result = await forecast(['--csv', path('dates.csv'), '--out', path('dates.jsonl'), '--season', 'none']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      'warning: read 400 date-time timestamp(s) as unix seconds, 400 without a time zone as UTC'
+    );
+    const first = JSON.parse(readFileSync(path('dates.jsonl'), 'utf8').split('\n')[0]);
+    // 400 rows: windows 20 and 50 from the length, trained on 100 points.
+    expect(first.t).toBe(t0 + 30 * 100);
+    expect(first.value).toBe(calls[100]);
+  });
+});
+
+describe('dateTimesToUnix', () => {
+  it('converts RFC 3339 times with a zone or an offset, and leaves unix seconds alone', () => {
+    const text = 'timestamp,x\n2024-03-31T01:30:00+01:00,1\n"2024-03-31T00:30:00Z",2\n1711848600,3';
+    expect(dateTimesToUnix(text)).toEqual({
+      text: 'timestamp,x\n1711845000,1\n1711845000,2\n1711848600,3',
+      converted: 2,
+      zoneless: 0,
+    });
+    expect(dateTimesToUnix('timestamp,x\n1,2').converted).toBe(0);
   });
 });

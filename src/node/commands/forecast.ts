@@ -2,8 +2,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 
 import { parseWideCsv } from '../../core/csv';
 import { InputError } from '../../core/errors';
-import { featureKind } from '../../core/features';
-import { forecastFeatures, type DetectOptions, type SeriesSet } from '../../core/forecast/detect';
+import type { SeriesSet } from '../../core/forecast/detect';
+import { forecastSeries, type ForecastRunOptions } from '../../core/forecast/pipeline';
 import type { FeatureForecast, ForecastResult } from '../../core/forecast/types';
 import { action } from '../action';
 import { writeFileAtomic } from '../artifacts';
@@ -16,11 +16,11 @@ interface ForecastFlags {
   out: string;
   summary?: string;
   model: 'auto' | 'arima' | 'sarima' | 'varma';
-  window: number[];
+  window?: number[];
   train?: number;
   refit?: number;
   step?: number;
-  season: number | 'auto' | null;
+  season: number | 'auto' | 'none';
   features?: RegExp;
   metric: 'mse' | 'rmse' | 'mape';
   threshold: 'fixed' | 'dynamic';
@@ -32,7 +32,7 @@ interface ForecastFlags {
 }
 
 /** `60,720`: the window sizes, in points. */
-function windowList(value: string): number[] {
+export function windowList(value: string): number[] {
   const sizes = value.split(',').map((part) => Number(part.trim()));
   if (sizes.length === 0 || !sizes.every((n) => Number.isInteger(n) && n >= 1)) {
     throw new InvalidArgumentError('must be whole numbers of points, comma-separated (e.g. 60,720).');
@@ -40,9 +40,10 @@ function windowList(value: string): number[] {
   return sizes;
 }
 
-function season(value: string): number | 'auto' | null {
+/** `none` stays a string here: commander turns a parser's null into ''. */
+function season(value: string): number | 'auto' | 'none' {
   if (value === 'auto' || value === 'none') {
-    return value === 'auto' ? 'auto' : null;
+    return value;
   }
   const n = Number(value);
   if (!Number.isInteger(n) || n < 2) {
@@ -59,13 +60,49 @@ function correlation(value: string): number {
   return n;
 }
 
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Public series are often exported with date-time timestamps (`2014-04-01 00:00:00`, ISO 8601 / RFC
+ * 3339): the first cell of each row is rewritten to unix seconds, a time without a zone read as UTC.
+ * Returns the text unchanged when no row starts with a date-time.
+ */
+export function dateTimesToUnix(text: string): { text: string; converted: number; zoneless: number } {
+  let converted = 0;
+  let zoneless = 0;
+  const lines = text.split(/\r?\n/).map((line, i) => {
+    const comma = line.indexOf(',');
+    const cell = (comma < 0 ? line : line.slice(0, comma)).trim().replace(/^"|"$/g, '');
+    const m = i === 0 ? null : DATE_TIME.exec(cell);
+    if (m === null) {
+      return line;
+    }
+    const ms = Date.parse(`${m[1]}T${m[2]}${m[3] ?? 'Z'}`);
+    if (!Number.isFinite(ms)) {
+      return line;
+    }
+    converted++;
+    zoneless += m[3] === undefined ? 1 : 0;
+    return `${ms / 1000}${comma < 0 ? '' : line.slice(comma)}`;
+  });
+  return converted === 0 ? { text, converted, zoneless } : { text: lines.join('\n'), converted, zoneless };
+}
+
 /**
  * Reads a wide CSV whose rows may be out of order or repeat a timestamp (exported data: a daylight-saving
  * hour repeats), which the strict parser refuses. Such a file is read as runs of increasing timestamps,
  * each parsed strictly (errors keep their line numbers), and the forecast's documented policy orders them.
+ * Date-time timestamps are read too (`dateTimesToUnix`), with a warning.
  */
-async function readSeriesCsv(path: string): Promise<SeriesSet> {
-  const text = await readText(path, 'CSV');
+async function readSeriesCsv(path: string, warn: (line: string) => void): Promise<SeriesSet> {
+  const dates = dateTimesToUnix(await readText(path, 'CSV'));
+  const text = dates.text;
+  if (dates.converted > 0) {
+    warn(
+      `read ${dates.converted} date-time timestamp(s) as unix seconds` +
+        (dates.zoneless > 0 ? `, ${dates.zoneless} without a time zone as UTC` : '')
+    );
+  }
   try {
     return parseWideCsv(text, { source: path });
   } catch (err) {
@@ -205,10 +242,11 @@ export function register(program: Command): void {
         .choices(['auto', 'arima', 'sarima', 'varma'])
         .default('auto')
     )
-    .addOption(
-      new Option('--window <points>', 'window sizes w, comma-separated: each model is fitted on the last w points')
-        .argParser(windowList)
-        .default([60, 360], '60,360')
+    .option(
+      '--window <points>',
+      'window sizes w, comma-separated: each model is fitted on the last w points ' +
+        "(default: from the series' length, 60,360 from 2,880 rows)",
+      windowList
     )
     .option(
       '--train <points>',
@@ -248,7 +286,7 @@ export function register(program: Command): void {
     )
     .action(
       action('forecast', async (flags: ForecastFlags) => {
-        const raw = await readSeriesCsv(flags.csv);
+        const raw = await readSeriesCsv(flags.csv, (line) => process.stderr.write(`warning: ${line}\n`));
         const selected = raw.features
           .map((name, j) => j)
           .filter((j) => !flags.features || flags.features.test(raw.features[j]));
@@ -259,20 +297,18 @@ export function register(program: Command): void {
             `no feature matches ${flags.features}: the file has ${raw.features.slice(0, 5).join(', ')}${raw.features.length > 5 ? ', ...' : ''}`
           );
         }
-        const features = selected.map((j) => raw.features[j]);
         const input: SeriesSet = {
           timestamps: raw.timestamps,
-          features,
+          features: selected.map((j) => raw.features[j]),
           columns: selected.map((j) => raw.columns[j]),
-          kinds: features.map((name) => featureKind(name)),
         };
-        const options: DetectOptions = {
+        const options: ForecastRunOptions = {
           model: flags.model,
           windows: flags.window,
-          train: flags.train ?? 2 * Math.max(...flags.window),
+          train: flags.train,
           step: flags.refit,
           stepSeconds: flags.step,
-          season: flags.season,
+          season: flags.season === 'none' ? null : flags.season,
           metric: flags.metric,
           threshold: flags.threshold,
           k: flags.k,
@@ -282,7 +318,7 @@ export function register(program: Command): void {
           filter: { maxCorrelation: flags.maxCorrelation },
         };
         let progress: Progress | undefined;
-        const result = forecastFeatures(input, {
+        const result = forecastSeries(input, {
           ...options,
           onProgress: (done, total) => {
             progress ??= createProgress('forecast models', total);

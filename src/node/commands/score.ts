@@ -45,7 +45,7 @@ async function fromPrometheus(
   const step = flags.step ?? Math.min(...models.map((m) => m.manifest.stepSeconds));
   const range = alignRange(flags.from, flags.to, step);
   const lookback = Math.max(...models.map((m) => m.manifest.window * m.manifest.stepSeconds));
-  const data = await fetchForCommand(prometheusClient(flags.prometheus), query, {
+  const data = await fetchForCommand(prometheusClient(flags.prometheus, { retries: flags.retries }), query, {
     ...range,
     start: range.start - lookback,
   });

@@ -9,12 +9,15 @@ import type { Server } from 'http';
 import { basename, resolve } from 'path';
 
 import { SyrrocaError } from '../../core/errors';
+import type { ForecastModelChoice, ThresholdKind } from '../../core/forecast';
 import { fetchQuerySet } from '../../prom/querySet';
 import { action } from '../action';
 import { isNodeError, loadScoringModels } from '../artifacts';
 import { duration, listenAddress, positiveInt } from '../options';
+import { windowList } from './forecast';
 import { addPrometheusOptions, keepFeatures, modelsQuery, prometheusClient, type PrometheusFlags } from '../prometheus';
 import { createExporterMetrics } from '../serve/metrics';
+import { createForecaster, type Forecaster } from '../serve/forecaster';
 import { createScorer, stepOf, type ScoringState } from '../serve/scorer';
 import { createExporterServer } from '../serve/server';
 import { loadTf } from '../tf';
@@ -27,6 +30,13 @@ interface ServeFlags extends PrometheusFlags {
   modelName?: string;
   timeout?: number;
   lag?: number;
+  forecast: string[];
+  forecastWindow: number[];
+  forecastTrain?: number;
+  forecastModel: ForecastModelChoice;
+  forecastThreshold: ThresholdKind;
+  forecastStep?: number;
+  forecastMaxSeries: number;
 }
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} syrroca serve: ${line}\n`);
@@ -64,6 +74,30 @@ export function register(program: Command): void {
       'how far behind now a window ends, so the last scrape has landed (default: one step)',
       duration
     )
+    .option(
+      '--forecast <query>',
+      'forecast this PromQL series too (ARIMA / SARIMA / VARMA) and serve syrroca_forecast_*{feature}; repeat for more',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[]
+    )
+    .addOption(
+      new Option('--forecast-window <points>', 'forecasting window sizes w, comma-separated')
+        .argParser(windowList)
+        .default([60, 360], '60,360')
+    )
+    .option('--forecast-train <points>', 'forecasting training size st (default 2 x the largest window)', positiveInt)
+    .addOption(
+      new Option('--forecast-model <family>', 'forecasting families that compete')
+        .choices(['auto', 'arima', 'sarima', 'varma'])
+        .default('auto')
+    )
+    .addOption(
+      new Option('--forecast-threshold <kind>', 'forecasting threshold')
+        .choices(['fixed', 'dynamic'])
+        .default('dynamic')
+    )
+    .option('--forecast-step <duration>', "forecasting step (default: the models' step)", duration)
+    .option('--forecast-max-series <n>', 'most forecast series published (bounds the cardinality)', positiveInt, 10)
     .action(
       action('serve', async (flags: ServeFlags) => {
         if (flags.prometheus === undefined) {
@@ -110,6 +144,7 @@ export function register(program: Command): void {
         let stopping = false;
         const server = createExporterServer({
           registry: metrics.registry,
+          render: metrics.render,
           modelsDir: () => modelsDir,
           health: () => {
             const last = scorer.last();
@@ -125,6 +160,27 @@ export function register(program: Command): void {
             };
           },
         });
+        let forecaster: Forecaster | undefined;
+        if (flags.forecast.length > 0) {
+          const forecastStep = flags.forecastStep ?? stepOf(state.models);
+          const client = prometheusClient(flags.prometheus, {
+            timeoutMs: Math.max(1000, 800 * forecastStep),
+            retries: 0,
+          });
+          forecaster = createForecaster({
+            queries: flags.forecast,
+            read: (query, range, signal) => client.queryRange(query, range, { signal }),
+            stepSeconds: forecastStep,
+            windows: flags.forecastWindow,
+            train: flags.forecastTrain,
+            model: flags.forecastModel,
+            threshold: flags.forecastThreshold,
+            maxSeries: flags.forecastMaxSeries,
+            registry: metrics.registry,
+            lagSeconds: flags.lag,
+            log,
+          });
+        }
         await listen(server, flags.listen);
         const describe = (s: ScoringState) =>
           `${s.models.length} group(s) (${s.models.map((m) => m.manifest.group).join(', ')}) every ${stepOf(s.models)} s`;
@@ -133,6 +189,12 @@ export function register(program: Command): void {
             `from ${prometheusClient(flags.prometheus).url} as model "${name}"`
         );
         scorer.start();
+        if (forecaster) {
+          log(
+            `forecasting ${flags.forecast.length} quer${flags.forecast.length === 1 ? 'y' : 'ies'}: ${flags.forecast.join(', ')}`
+          );
+          forecaster.start();
+        }
 
         let reloading: Promise<void> | null = null;
         let again = false;
@@ -168,6 +230,7 @@ export function register(program: Command): void {
             stopping = true;
             log(`${signal}: stopping`);
             await scorer.stop();
+            await forecaster?.stop();
             await reloading;
             await new Promise<void>((closed) => {
               server.close(() => closed());

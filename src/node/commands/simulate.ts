@@ -12,7 +12,7 @@ import { formatWideCsv } from '../../core/csv';
 import { SyrrocaError } from '../../core/errors';
 import { createSimulator, openMetricsChunks, SCENARIOS, simulate, toPrometheusText, type Scenario } from '../../sim';
 import { action } from '../action';
-import { isNodeError, writeFileAtomic } from '../artifacts';
+import { writeError, writeFileAtomic } from '../artifacts';
 import { duration, listenAddress, nonNegativeInt, nonNegativeNumber, positiveNumber, time } from '../options';
 
 interface SimulateFlags {
@@ -45,7 +45,7 @@ async function writeChunksAtomic(path: string, chunks: Iterable<string>): Promis
     await fs.rename(tmp, path);
   } catch (err) {
     await fs.rm(tmp, { force: true });
-    throw isNodeError(err) ? new SyrrocaError('write-failed', `cannot write ${path}: ${err.message}`) : err;
+    throw writeError(path, err, '', 'the file there (if any) is unchanged');
   }
 }
 

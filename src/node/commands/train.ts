@@ -68,7 +68,11 @@ async function fromPrometheus(
     throw new SyrrocaError('query-set-step', `${source} has no "step": give --step (e.g. --step 30s)`);
   }
   const range = alignRange(flags.from, flags.to, step);
-  const data = await fetchForCommand(prometheusClient(flags.prometheus), { querySet, variables, source }, range);
+  const data = await fetchForCommand(
+    prometheusClient(flags.prometheus, { retries: flags.retries }),
+    { querySet, variables, source },
+    range
+  );
   const catalog =
     flags.groups === undefined || flags.groups === 'query-set'
       ? querySetCatalog(data)

@@ -17,6 +17,11 @@ export interface ExporterMetrics {
   /** Nothing could be scored: syrroca_up 0 and every per-group value withdrawn. */
   markDown(): void;
   observeDuration(seconds: number): void;
+  /**
+   * The registry's text, rendered once per change: the values change once per scoring step, while
+   * many scrapers may ask for them in between (each render would take the event loop from scoring).
+   */
+  render(): Promise<string>;
 }
 
 export function createExporterMetrics(options: { topK: number; now?: () => number }): ExporterMetrics {
@@ -72,9 +77,12 @@ export function createExporterMetrics(options: { topK: number; now?: () => numbe
     featureShare.reset();
   };
 
+  let rendered: Promise<string> | undefined;
+
   return {
     registry,
     publish(model, latest, complete) {
+      rendered = undefined;
       withdraw();
       for (const s of latest) {
         const labels = { group: s.group, model };
@@ -92,11 +100,17 @@ export function createExporterMetrics(options: { topK: number; now?: () => numbe
       up.set(complete ? 1 : 0);
     },
     markDown() {
+      rendered = undefined;
       withdraw();
       up.set(0);
     },
     observeDuration(seconds) {
+      rendered = undefined;
       duration.observe(seconds);
+    },
+    render() {
+      rendered ??= registry.metrics();
+      return rendered;
     },
   };
 }
