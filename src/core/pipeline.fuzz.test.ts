@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { fuzz, fuzzAsync } from '../../tests/helpers/fuzz';
 import { SINGLE_CATALOG } from './groups';
 import { scoreGroups, type ScoringModel } from './pipeline';
-import { fitMinMax } from './scaling';
+import { fitMinMax, MIN_RELATIVE_RANGE } from './scaling';
 import type { Manifest } from './types';
 
 const CASES = 300;
@@ -90,7 +90,7 @@ describe('scoring hostile numbers', () => {
     );
   });
 
-  it('fits the training bounds on finite values only, and names a feature that has none', () => {
+  it('fits training bounds that hold every finite value (widened only when nearly constant), and names a feature that has none', () => {
     fuzz(
       fc.property(fc.array(value, { minLength: 1, maxLength: 20 }), (values) => {
         const finite = values.filter((v) => Number.isFinite(v));
@@ -98,9 +98,13 @@ describe('scoring hostile numbers', () => {
           expect(() => fitMinMax([Float64Array.from(values)], ['x'])).toThrow(/feature "x" has no value/);
           return;
         }
-        expect(fitMinMax([Float64Array.from(values)])).toEqual([
-          { min: Math.min(...finite), max: Math.max(...finite) },
-        ]);
+        const [lo, hi] = [Math.min(...finite), Math.max(...finite)];
+        const [bounds] = fitMinMax([Float64Array.from(values)]);
+        expect(bounds.min).toBeLessThanOrEqual(lo);
+        expect(bounds.max).toBeGreaterThanOrEqual(hi);
+        if (hi - lo >= MIN_RELATIVE_RANGE * Math.max(Math.abs(lo), Math.abs(hi))) {
+          expect(bounds).toEqual({ min: lo, max: hi });
+        }
       }),
       CASES
     );

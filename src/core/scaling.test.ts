@@ -5,10 +5,22 @@ const f64 = (...values: number[]) => Float64Array.from(values);
 
 describe('fitMinMax', () => {
   it('takes the smallest and largest value of each column, ignoring missing ones', () => {
-    expect(fitMinMax([f64(3, NaN, -1, 7), f64(NaN, 2)])).toEqual([
+    expect(fitMinMax([f64(3, NaN, -1, 7), f64(NaN, 0)])).toEqual([
       { min: -1, max: 7 },
-      { min: 2, max: 2 },
+      { min: 0, max: 0 },
     ]);
+  });
+
+  it('widens the range of a nearly constant feature to 1% of its level, around its centre', () => {
+    // A page cache of 100 MB that moved by 4 KB in training: a range of 1 MB.
+    const [cache] = fitMinMax([f64(100e6, 100e6 + 4096)]);
+    expect(cache.max - cache.min).toBeCloseTo(0.01 * (100e6 + 4096), 3);
+    expect((cache.min + cache.max) / 2).toBeCloseTo(100e6 + 2048, 3);
+    // A range of 2% of the level is kept as it is.
+    expect(fitMinMax([f64(-100, -98)])).toEqual([{ min: -100, max: -98 }]);
+    const [constant] = fitMinMax([f64(2, 2)]);
+    expect(constant.min).toBeCloseTo(1.99, 12);
+    expect(constant.max).toBeCloseTo(2.01, 12);
   });
 
   it('names a feature that has no value at all', () => {

@@ -13,7 +13,7 @@ export interface MinMax {
 /**
  * Training bounds of each column, ignoring missing values (NaN) and infinite ones (which the
  * windows leave out as missing: one "+Inf" would otherwise stretch the bounds and scale every
- * other value to 0). A column with no finite value cannot be scaled: the error names it (by
+ * other value to 0), widened to MIN_RELATIVE_RANGE of the level for nearly constant columns. A column with no finite value cannot be scaled: the error names it (by
  * `names[j]` when given, else by its index).
  */
 export function fitMinMax(columns: Float64Array[], names?: string[]): MinMax[] {
@@ -40,8 +40,26 @@ export function fitMinMax(columns: Float64Array[], names?: string[]): MinMax[] {
         `feature ${name} has no value in the training data: train on a range where it is present, or leave it out`
       );
     }
-    return { min, max };
+    return widened(min, max);
   });
+}
+
+/**
+ * Smallest training range, as a share of the feature's level. Min-max scaling of a nearly constant
+ * gauge (a page cache that only grows, a log file rotated daily) would turn a change of a few
+ * kilobytes into an error as large as a fault's; such bounds are widened around their centre to 1%
+ * of the level, so a change counts once it is a noticeable share of what the feature measures.
+ * Features at 0 (a drop counter that never moved) keep their bounds: any change of them counts.
+ */
+export const MIN_RELATIVE_RANGE = 0.01;
+
+function widened(min: number, max: number): MinMax {
+  const least = MIN_RELATIVE_RANGE * Math.max(Math.abs(min), Math.abs(max));
+  if (max - min >= least) {
+    return { min, max };
+  }
+  const centre = (min + max) / 2;
+  return { min: centre - least / 2, max: centre + least / 2 };
 }
 
 /** Divisor of the scaling: a constant feature divides by 1, so it is 0 on training data and keeps its offset live. */

@@ -33,6 +33,7 @@ const html = renderReport({
       scores: scores(),
       kpi: { t, attempts: t.map(() => 100), failed: t.map((_, i) => (i >= 20 && i < 40 ? i % 4 : 0)) },
       faultSpans: [{ from: t0 + 600, to: t0 + 1170 }],
+      findings: ['Back at its nominal share 1.5 min after the stress ends (x < y).'],
     },
   ],
 });
@@ -41,6 +42,12 @@ describe('renderReport', () => {
   it('is one self-contained page: no script and no external resource', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/(src|href)="https?:/);
+  });
+
+  it("lists the scenario's findings under its description", () => {
+    expect(html).toContain(
+      '<p>stress</p><ul class="findings"><li>Back at its nominal share 1.5 min after the stress ends (x &lt; y).</li></ul>'
+    );
   });
 
   it('escapes feature names and titles everywhere they are shown', () => {

@@ -16,6 +16,8 @@ export interface ReportScenario {
   kpi: { t: Float64Array; attempts: Float64Array; failed: Float64Array };
   /** Where the fault was injected, to shade it on the charts. */
   faultSpans: Array<{ from: number; to: number }>;
+  /** Measured results worth a sentence (the stress correlation, the recovery time), shown under the description. */
+  findings?: string[];
 }
 
 export interface ReportInput {
@@ -71,7 +73,9 @@ function scenarioSection(s: ReportScenario, groups: string[]): string {
         yTitle: `MSE ${g}`,
         logY: true,
         lines: [{ t: list.map((x) => x.t), y: list.map((x) => x.mse), className: 'mse', label: `MSE (${g})` }],
-        hline: list.length ? { y: list[0].threshold, label: `threshold ${formatNumber(list[0].threshold)}` } : undefined,
+        hline: list.length
+          ? { y: list[0].threshold, label: `threshold ${formatNumber(list[0].threshold)}` }
+          : undefined,
         spans,
       })}<figcaption>Reconstruction error of the ${escapeXml(g)} group (log scale) and its threshold.</figcaption></figure>`;
     })
@@ -86,7 +90,10 @@ function scenarioSection(s: ReportScenario, groups: string[]): string {
     ],
     spans,
   })}<figcaption>Call profile from the SIP load generator.</figcaption></figure>`;
-  return `<section id="${slug(s.name)}"><h2>${escapeXml(s.name)}</h2><p>${escapeXml(s.description)}</p>
+  const findings = s.findings?.length
+    ? `<ul class="findings">${s.findings.map((f) => `<li>${escapeXml(f)}</li>`).join('')}</ul>`
+    : '';
+  return `<section id="${slug(s.name)}"><h2>${escapeXml(s.name)}</h2><p>${escapeXml(s.description)}</p>${findings}
 <table class="summary"><thead><tr><th></th>${groups.map((g) => `<th>${escapeXml(g)}</th>`).join('')}</tr></thead><tbody><tr><th>share of scored steps above threshold</th>${summary}</tr></tbody></table>
 <h3>Radiographies</h3><p class="note">Density of (reconstruction error, failed calls) over the threshold-crossing samples of each group; dark is dense. Each group has its own error scale.</p>
 <div class="grid">${radiographies}</div>
@@ -146,5 +153,5 @@ path.mse{fill:none;stroke:#1f4e9c;stroke-width:1}path.attempts{fill:none;stroke:
 line.mse{stroke:#1f4e9c}line.attempts{stroke:#555}line.failed{stroke:#c0392b}
 .threshold{stroke:#c0392b;stroke-dasharray:5 3;stroke-width:1.2}.threshold-label{fill:#c0392b}
 rect.span{fill:#f5c542;opacity:.25}
-.characterization li{margin:4px 0}
+.characterization li{margin:4px 0}.findings li{margin:2px 0}
 `;
