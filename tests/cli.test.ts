@@ -80,16 +80,14 @@ describe('syrroca train and score', () => {
     });
   }, 60_000);
 
-  it('scores with the fast kernels (the default engine) within 1e-5 relative of tfjs', async () => {
-    const result = await runCli([
-      'score',
-      '--csv',
-      path('test.csv'),
-      '--models',
-      modelsDir,
-      '--out',
-      path('fast.jsonl'),
-    ]);
+  it('scores with the fast kernels (the default engine) within 1e-5 relative of tfjs, run from any directory', async () => {
+    // From outside the repository: the kernels' worker threads must still find their loader.
+    const result = await runCli(
+      ['score', '--csv', path('test.csv'), '--models', modelsDir, '--out', path('fast.jsonl')],
+      {
+        cwd: tmp.path,
+      }
+    );
     expect(result.code).toBe(0);
     const fast = readJsonl(path('fast.jsonl'));
     expect(fast).toHaveLength(inProcess.length);

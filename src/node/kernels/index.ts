@@ -44,7 +44,9 @@ export function nodeKernels(prefer: KernelFlavour = 'relaxed-simd'): Promise<Com
 export function nodeKernelPorts(count: number): WorkerPort[] {
   const file = join(__dirname, 'worker.ts');
   return Array.from({ length: count }, () => {
-    const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { eval: true });
+    // tsx resolved here, not from the worker's cwd: the CLI may run from any directory.
+    const tsx = JSON.stringify(require.resolve('tsx/cjs'));
+    const worker = new Worker(`require(${tsx}); require(${JSON.stringify(file)});`, { eval: true });
     worker.unref();
     return {
       post: (message, transfer) => worker.postMessage(message, transfer as ArrayBuffer[]),
