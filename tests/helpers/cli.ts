@@ -13,16 +13,22 @@ export interface CliResult {
 
 /** Runs `syrroca` exactly as a user would, through the package's bin, in a fresh Node process. */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'syrroca.js'), ...args], {
+  return collect(
+    spawn(process.execPath, [join(ROOT, 'bin', 'syrroca.js'), ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    })
+  );
+}
+
+/** The exit code and whole output of a child spawned with piped stdout and stderr. */
+export function collect(child: ChildProcess): Promise<CliResult> {
+  return new Promise((done, fail) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', fail);
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
