@@ -16,7 +16,7 @@ import { DEFAULT_CATALOG } from '../src/core/groups';
 import { trainGroups } from '../src/core/pipeline';
 import { writeArtifacts } from '../src/node/artifacts';
 import { loadTf } from '../src/node/tf';
-import { startCli, tempDir, type RunningCli } from './helpers/cli';
+import { gauge, startExporter, tempDir, type RunningCli } from './helpers/cli';
 import { freePort, startStubServer, type StubServer } from './helpers/prometheus';
 import { SYNTHETIC_FEATURES, synthetic } from './helpers/synthetic';
 import { waitFor } from './helpers/wait';
@@ -48,8 +48,6 @@ function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
-const gauge = (text: string, name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
-
 describe('the exporter under load', () => {
   const dir = tempDir('load');
   let prometheus: StubServer;
@@ -68,18 +66,12 @@ describe('the exporter under load', () => {
     await writeArtifacts(tf, join(dir.path, 'models'), trained);
     prometheus = await startStubServer(answer);
     port = await freePort();
-    exporter = startCli([
-      'serve',
-      '--prometheus',
-      prometheus.url,
-      '--models',
-      join(dir.path, 'models'),
-      '--listen',
-      `127.0.0.1:${port}`,
-      '--timeout',
-      '3',
-    ]);
-    await exporter.waitForLog(/serving \/metrics/);
+    exporter = await startExporter({
+      prometheus: prometheus.url,
+      models: join(dir.path, 'models'),
+      port,
+      timeout: 3,
+    });
     await waitFor(
       'syrroca_up 1',
       async () => gauge(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'syrroca_up') === 1,

@@ -13,7 +13,7 @@ import { DEFAULT_CATALOG } from '../src/core/groups';
 import { trainGroups } from '../src/core/pipeline';
 import { writeArtifacts } from '../src/node/artifacts';
 import { loadTf } from '../src/node/tf';
-import { runCli, startCli, tempDir, type RunningCli } from './helpers/cli';
+import { runCli, startExporter, tempDir, type RunningCli } from './helpers/cli';
 import { freePort, startStubServer, type StubServer } from './helpers/prometheus';
 import { SYNTHETIC_FEATURES, synthetic } from './helpers/synthetic';
 import { waitFor } from './helpers/wait';
@@ -106,18 +106,7 @@ describe('Prometheus faults', () => {
     prometheus = await startStubServer(answer);
     const port = await freePort();
     exporterUrl = `http://127.0.0.1:${port}`;
-    exporter = startCli([
-      'serve',
-      '--prometheus',
-      prometheus.url,
-      '--models',
-      models,
-      '--listen',
-      `127.0.0.1:${port}`,
-      '--timeout',
-      '3',
-    ]);
-    await exporter.waitForLog(/serving \/metrics/);
+    exporter = await startExporter({ prometheus: prometheus.url, models, port, timeout: 3 });
   }, 120_000);
 
   afterAll(async () => {

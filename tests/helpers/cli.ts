@@ -123,3 +123,61 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv } = 
     },
   };
 }
+
+/** `syrroca simulate --listen` on a loopback port, without container restarts, once it serves /metrics. */
+export async function startSimulator(options: { port: number; step: number; seed: number }): Promise<RunningCli> {
+  const simulator = startCli([
+    'simulate',
+    '--listen',
+    `127.0.0.1:${options.port}`,
+    '--step',
+    String(options.step),
+    '--seed',
+    String(options.seed),
+    '--restarts-per-week',
+    '0',
+  ]);
+  return whenPrinted(simulator, /serving \/metrics/);
+}
+
+/**
+ * `syrroca serve` of the models against Prometheus on a loopback port, with the step timeout in seconds
+ * and more flags in `args`, once it prints `ready` (by default, that it serves /metrics).
+ */
+export async function startExporter(options: {
+  prometheus: string;
+  models: string;
+  port: number;
+  timeout: number;
+  args?: string[];
+  ready?: RegExp;
+}): Promise<RunningCli> {
+  const exporter = startCli([
+    'serve',
+    '--prometheus',
+    options.prometheus,
+    '--models',
+    options.models,
+    '--listen',
+    `127.0.0.1:${options.port}`,
+    '--timeout',
+    String(options.timeout),
+    ...(options.args ?? []),
+  ]);
+  return whenPrinted(exporter, options.ready ?? /serving \/metrics/);
+}
+
+/** The started command once it prints `pattern`; killed when it exits or stays silent instead. */
+async function whenPrinted(cli: RunningCli, pattern: RegExp): Promise<RunningCli> {
+  try {
+    await cli.waitForLog(pattern);
+  } catch (err) {
+    await cli.stop('SIGKILL');
+    throw err;
+  }
+  return cli;
+}
+
+/** The value of an unlabelled series in a /metrics text (NaN when it is not there). */
+export const gauge = (text: string, name: string): number =>
+  Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
