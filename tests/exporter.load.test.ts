@@ -12,13 +12,10 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import { join } from 'path';
 
 import { metricName, parseSeriesName } from '../src/core/features';
-import { DEFAULT_CATALOG } from '../src/core/groups';
-import { trainGroups } from '../src/core/pipeline';
-import { writeArtifacts } from '../src/node/artifacts';
-import { loadTf } from '../src/node/tf';
 import { gauge, startExporter, tempDir, type RunningCli } from './helpers/cli';
 import { freePort, startStubServer, type StubServer } from './helpers/prometheus';
-import { SYNTHETIC_FEATURES, synthetic } from './helpers/synthetic';
+import { writeSyntheticModels } from './helpers/models';
+import { SYNTHETIC_FEATURES } from './helpers/synthetic';
 import { waitFor } from './helpers/wait';
 
 const SCRAPERS = 200;
@@ -55,15 +52,7 @@ describe('the exporter under load', () => {
   let port = 0;
 
   beforeAll(async () => {
-    const tf = await loadTf();
-    const trained = await trainGroups(tf, synthetic({ steps: 300, seed: 3, step: 1 }), {
-      catalog: DEFAULT_CATALOG,
-      exclude: /^sipp_/,
-      window: 5,
-      epochs: 1,
-      seed: 2,
-    });
-    await writeArtifacts(tf, join(dir.path, 'models'), trained);
+    await writeSyntheticModels(join(dir.path, 'models'));
     prometheus = await startStubServer(answer);
     port = await freePort();
     exporter = await startExporter({
