@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
+
+import type { GroupScore } from '../../src/core/types';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -33,6 +35,20 @@ export function collect(child: ChildProcess): Promise<CliResult> {
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
 }
+
+/** Throws the exit code and stderr unless the command succeeded: the failure says why, not only which code. */
+export function expectOk(result: CliResult): void {
+  if (result.code !== 0) {
+    throw new Error(`exit ${result.code}:\n${result.stderr}`);
+  }
+}
+
+/** The scores a `syrroca score --out` file holds, one JSON object a line. */
+export const readScores = (file: string): GroupScore[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 
 /** A temp directory removed after the suite. */
 export function tempDir(prefix: string): { path: string; remove: () => void } {
