@@ -12,7 +12,7 @@ import { join } from 'path';
 
 import { formatWideCsv } from '../src/core/csv';
 import { readArtifacts } from '../src/node/artifacts';
-import { ROOT, runCli, startCli, tempDir, type CliResult } from './helpers/cli';
+import { collect, ROOT, runCli, startCli, tempDir, type CliResult } from './helpers/cli';
 import { synthetic } from './helpers/synthetic';
 
 /** Content hash per group, in index order: which training the directory holds. */
@@ -22,19 +22,13 @@ async function hashes(models: string): Promise<string> {
 
 /** `syrroca <args>` under `ulimit -f <blocks>` (1 KiB blocks in bash); Node ignores SIGXFSZ, so writes fail with EFBIG. */
 function runLimited(blocks: number, args: string[]): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(
+  return collect(
+    spawn(
       'bash',
       ['-c', `ulimit -f ${blocks} && exec "$0" "$@"`, process.execPath, join(ROOT, 'bin', 'syrroca.js'), ...args],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+    )
+  );
 }
 
 describe('the model artifact under faults', () => {

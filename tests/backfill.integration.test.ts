@@ -7,10 +7,10 @@ import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
 import { formatWideCsv } from '../src/core/csv';
-import type { FeatureMatrix, GroupScore, Manifest } from '../src/core/types';
+import type { FeatureMatrix, Manifest } from '../src/core/types';
 import { DEFAULT_QUERY_SET } from '../src/prom/querySet';
 import { simulate, toOpenMetrics } from '../src/sim';
-import { runCli, tempDir, type CliResult } from './helpers/cli';
+import { expectOk, readScores, runCli, tempDir } from './helpers/cli';
 import { describeWithPrometheus, usePrometheus } from './helpers/prometheus';
 
 const STEP = 30;
@@ -39,12 +39,6 @@ function rows(matrix: FeatureMatrix, keep: (t: number) => boolean): FeatureMatri
   };
 }
 
-const readScores = (file: string): GroupScore[] =>
-  readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
-
 describeWithPrometheus('train and score from Prometheus, against the CSV path on the same data', () => {
   const prometheus = usePrometheus(() => ({ openMetrics: toOpenMetrics(run.matrix) }));
   const dir = tempDir('backfill');
@@ -52,11 +46,6 @@ describeWithPrometheus('train and score from Prometheus, against the CSV path on
   const common = ['--epochs', '1', '--seed', '5'];
   afterAll(() => dir.remove());
 
-  const expectOk = (result: CliResult) => {
-    if (result.code !== 0) {
-      throw new Error(`exit ${result.code}:\n${result.stderr}`);
-    }
-  };
   const manifest = (models: string, group: string): Manifest =>
     JSON.parse(readFileSync(join(models, group, 'manifest.json'), 'utf8'));
 

@@ -11,7 +11,7 @@ import { scoreGroups, tfScoringModel, trainGroups } from '../src/core/pipeline';
 import type { FeatureMatrix, GroupScore } from '../src/core/types';
 import { writeArtifacts } from '../src/node/artifacts';
 import { loadTf } from '../src/node/tf';
-import { runCli, tempDir } from './helpers/cli';
+import { readScores, runCli, tempDir } from './helpers/cli';
 import { synthetic } from './helpers/synthetic';
 
 const tmp = tempDir('cli');
@@ -22,11 +22,6 @@ const write = (name: string, text: string) => {
   writeFileSync(path(name), text);
   return path(name);
 };
-const readJsonl = (file: string): GroupScore[] =>
-  readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
 
 /** One line on stderr, no stack trace, non-zero exit. */
 function expectOneLineError(result: { code: number | null; stderr: string }, ...fragments: string[]) {
@@ -70,7 +65,7 @@ describe('syrroca train and score', () => {
     ]);
     expect(result.stderr).toContain('wrote');
     expect(result.code).toBe(0);
-    const fromDisk = readJsonl(path('s.jsonl'));
+    const fromDisk = readScores(path('s.jsonl'));
     expect(fromDisk).toHaveLength(inProcess.length);
     fromDisk.forEach((s, i) => {
       expect(s.t).toBe(inProcess[i].t);
@@ -89,7 +84,7 @@ describe('syrroca train and score', () => {
       }
     );
     expect(result.code).toBe(0);
-    const fast = readJsonl(path('fast.jsonl'));
+    const fast = readScores(path('fast.jsonl'));
     expect(fast).toHaveLength(inProcess.length);
     fast.forEach((s, i) => {
       expect(Math.abs(s.mse - inProcess[i].mse)).toBeLessThanOrEqual(1e-5 * inProcess[i].mse);
@@ -97,7 +92,7 @@ describe('syrroca train and score', () => {
   }, 60_000);
 
   it('writes the JSONL fields of the contract, with F_t ordered by share', () => {
-    const line = readJsonl(path('s.jsonl'))[0];
+    const line = readScores(path('s.jsonl'))[0];
     expect(Object.keys(line).sort()).toEqual(['anomalous', 'features', 'group', 'mse', 't', 'threshold']);
     const shares = line.features.map((f) => f.p);
     expect([...shares].sort((a, b) => b - a)).toEqual(shares);

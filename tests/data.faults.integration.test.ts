@@ -11,12 +11,9 @@ import { join } from 'path';
 
 import { formatWideCsv } from '../src/core/csv';
 import { metricName, parseSeriesName } from '../src/core/features';
-import { DEFAULT_CATALOG } from '../src/core/groups';
-import { trainGroups } from '../src/core/pipeline';
 import type { FeatureMatrix, GroupScore } from '../src/core/types';
-import { writeArtifacts } from '../src/node/artifacts';
-import { loadTf } from '../src/node/tf';
-import { runCli, tempDir, type CliResult } from './helpers/cli';
+import { expectOk, readScores, runCli, tempDir } from './helpers/cli';
+import { writeSyntheticModels } from './helpers/models';
 import { describeWithPrometheus, toOpenMetrics, usePrometheus, type MetricFamily } from './helpers/prometheus';
 import { SYNTHETIC_FEATURES, synthetic } from './helpers/synthetic';
 
@@ -87,18 +84,7 @@ function faultyOpenMetrics(matrix: FeatureMatrix): string {
   );
 }
 
-const readScores = (file: string): GroupScore[] =>
-  readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
 const key = (s: GroupScore) => `${s.group}@${s.t}`;
-
-function expectOk(result: CliResult): void {
-  if (result.code !== 0) {
-    throw new Error(`exit ${result.code}:\n${result.stderr}`);
-  }
-}
 
 describeWithPrometheus('faulty data end to end, from Prometheus and from CSV', () => {
   const dir = tempDir('data-faults');
@@ -110,15 +96,7 @@ describeWithPrometheus('faulty data end to end, from Prometheus and from CSV', (
   let reference = new Map<string, GroupScore>();
 
   beforeAll(async () => {
-    const tf = await loadTf();
-    const trained = await trainGroups(tf, synthetic({ steps: 300, seed: 3, step: STEP }), {
-      catalog: DEFAULT_CATALOG,
-      exclude: /^sipp_/,
-      window: WINDOW,
-      epochs: 1,
-      seed: 2,
-    });
-    await writeArtifacts(tf, path('models'), trained);
+    await writeSyntheticModels(path('models'), { step: STEP, window: WINDOW });
     writeFileSync(path('clean.csv'), formatWideCsv(clean));
     writeFileSync(path('faulty.csv'), formatWideCsv(faulty()));
     expectOk(

@@ -12,13 +12,10 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import { join } from 'path';
 
 import { metricName, parseSeriesName } from '../src/core/features';
-import { DEFAULT_CATALOG } from '../src/core/groups';
-import { trainGroups } from '../src/core/pipeline';
-import { writeArtifacts } from '../src/node/artifacts';
-import { loadTf } from '../src/node/tf';
-import { startCli, tempDir, type RunningCli } from './helpers/cli';
+import { gauge, startExporter, tempDir, type RunningCli } from './helpers/cli';
 import { freePort, startStubServer, type StubServer } from './helpers/prometheus';
-import { SYNTHETIC_FEATURES, synthetic } from './helpers/synthetic';
+import { writeSyntheticModels } from './helpers/models';
+import { SYNTHETIC_FEATURES } from './helpers/synthetic';
 import { waitFor } from './helpers/wait';
 
 const SCRAPERS = 200;
@@ -48,8 +45,6 @@ function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
-const gauge = (text: string, name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
-
 describe('the exporter under load', () => {
   const dir = tempDir('load');
   let prometheus: StubServer;
@@ -57,29 +52,15 @@ describe('the exporter under load', () => {
   let port = 0;
 
   beforeAll(async () => {
-    const tf = await loadTf();
-    const trained = await trainGroups(tf, synthetic({ steps: 300, seed: 3, step: 1 }), {
-      catalog: DEFAULT_CATALOG,
-      exclude: /^sipp_/,
-      window: 5,
-      epochs: 1,
-      seed: 2,
-    });
-    await writeArtifacts(tf, join(dir.path, 'models'), trained);
+    await writeSyntheticModels(join(dir.path, 'models'));
     prometheus = await startStubServer(answer);
     port = await freePort();
-    exporter = startCli([
-      'serve',
-      '--prometheus',
-      prometheus.url,
-      '--models',
-      join(dir.path, 'models'),
-      '--listen',
-      `127.0.0.1:${port}`,
-      '--timeout',
-      '3',
-    ]);
-    await exporter.waitForLog(/serving \/metrics/);
+    exporter = await startExporter({
+      prometheus: prometheus.url,
+      models: join(dir.path, 'models'),
+      port,
+      timeout: 3,
+    });
     await waitFor(
       'syrroca_up 1',
       async () => gauge(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'syrroca_up') === 1,

@@ -12,8 +12,14 @@ import { trainGroups } from '../src/core/pipeline';
 import { writeArtifacts } from '../src/node/artifacts';
 import { loadTf } from '../src/node/tf';
 import { simulate } from '../src/sim';
-import { startCli, tempDir, type RunningCli } from './helpers/cli';
-import { describeWithPrometheus, freePort, startPrometheus, type RunningPrometheus } from './helpers/prometheus';
+import { startExporter, startSimulator, tempDir, type RunningCli } from './helpers/cli';
+import {
+  describeWithPrometheus,
+  freePort,
+  instantQuery,
+  startPrometheus,
+  type RunningPrometheus,
+} from './helpers/prometheus';
 import { waitFor } from './helpers/wait';
 
 const STEP = 2;
@@ -29,14 +35,7 @@ describeWithPrometheus('forecasting detectors in the exporter against real Prome
   let simulatorUrl: string;
   let exporterUrl: string;
 
-  const query = async (expr: string) => {
-    const response = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`);
-    return (
-      (await response.json()) as {
-        data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
-      }
-    ).data.result;
-  };
+  const query = (expr: string) => instantQuery(prometheus.url, expr);
   const state = () => `--- exporter ---\n${exporter?.logs()}\n--- simulator ---\n${simulator?.logs()}`;
 
   beforeAll(async () => {
@@ -50,18 +49,7 @@ describeWithPrometheus('forecasting detectors in the exporter against real Prome
     const [simulatorPort, exporterPort] = [await freePort(), await freePort()];
     simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
     exporterUrl = `http://127.0.0.1:${exporterPort}`;
-    simulator = startCli([
-      'simulate',
-      '--listen',
-      `127.0.0.1:${simulatorPort}`,
-      '--step',
-      String(STEP),
-      '--seed',
-      String(SEED),
-      '--restarts-per-week',
-      '0',
-    ]);
-    await simulator.waitForLog(/serving \/metrics/);
+    simulator = await startSimulator({ port: simulatorPort, step: STEP, seed: SEED });
     prometheus = await startPrometheus({
       dataDir: join(dir.path, 'prometheus'),
       config: stringify({
@@ -72,27 +60,24 @@ describeWithPrometheus('forecasting detectors in the exporter against real Prome
         ],
       }),
     });
-    exporter = startCli([
-      'serve',
-      '--prometheus',
-      prometheus.url,
-      '--models',
-      join(dir.path, 'models'),
-      '--listen',
-      `127.0.0.1:${exporterPort}`,
-      '--timeout',
-      '10',
-      '--forecast',
-      BONO_CPU,
-      '--forecast-step',
-      `${STEP}s`,
-      // 30 s windows, trained on the minute before: the first forecast after about a minute and a half of data.
-      '--forecast-window',
-      '15',
-      '--forecast-train',
-      '30',
-    ]);
-    await exporter.waitForLog(/forecasting 1 query/);
+    exporter = await startExporter({
+      prometheus: prometheus.url,
+      models: join(dir.path, 'models'),
+      port: exporterPort,
+      timeout: 10,
+      args: [
+        '--forecast',
+        BONO_CPU,
+        '--forecast-step',
+        `${STEP}s`,
+        // 30 s windows, trained on the minute before: the first forecast after about a minute and a half of data.
+        '--forecast-window',
+        '15',
+        '--forecast-train',
+        '30',
+      ],
+      ready: /forecasting 1 query/,
+    });
   }, 240_000);
 
   afterAll(async () => {

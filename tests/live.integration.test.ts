@@ -17,9 +17,10 @@ import { loadTf } from '../src/node/tf';
 import { simulate } from '../src/sim';
 import { ALERTMANAGER, startAlertmanager, type RunningAlertmanager } from './helpers/alertmanager';
 import { describeWith } from './helpers/binaries';
-import { ROOT, startCli, tempDir, type RunningCli } from './helpers/cli';
+import { ROOT, startExporter, startSimulator, tempDir, type RunningCli } from './helpers/cli';
 import {
   freePort,
+  instantQuery,
   startPrometheus,
   startStubServer,
   stub,
@@ -59,14 +60,7 @@ describeWith(
     let exporterUrl: string;
 
     const metricsText = async () => (await fetch(`${exporterUrl}/metrics`)).text();
-    const query = async (expr: string) => {
-      const response = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`);
-      return (
-        (await response.json()) as {
-          data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
-        }
-      ).data.result;
-    };
+    const query = (expr: string) => instantQuery(prometheus.url, expr);
     const alertsPosted = (): WebhookAlert[] =>
       webhook.requests.flatMap((r) => (JSON.parse(r.body) as { alerts: WebhookAlert[] }).alerts);
     const state = () =>
@@ -102,18 +96,7 @@ describeWith(
       const [simulatorPort, exporterPort] = [await freePort(), await freePort()];
       simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
       exporterUrl = `http://127.0.0.1:${exporterPort}`;
-      simulator = startCli([
-        'simulate',
-        '--listen',
-        `127.0.0.1:${simulatorPort}`,
-        '--step',
-        String(STEP),
-        '--seed',
-        String(SEED),
-        '--restarts-per-week',
-        '0',
-      ]);
-      await simulator.waitForLog(/serving \/metrics/);
+      simulator = await startSimulator({ port: simulatorPort, step: STEP, seed: SEED });
 
       // The project's rules, with the anomaly held for 3 steps instead of 2 minutes.
       const rules = parse(readFileSync(join(ROOT, 'prometheus/rules/syrroca.yml'), 'utf8'));
@@ -142,21 +125,14 @@ describeWith(
       prometheus = await startPrometheus(prometheusOptions);
       prometheusOptions.port = prometheus.port;
 
-      exporter = startCli([
-        'serve',
-        '--prometheus',
-        prometheus.url,
-        '--models',
-        modelsDir,
-        '--listen',
-        `127.0.0.1:${exporterPort}`,
-        '--model-name',
-        'vims',
+      exporter = await startExporter({
+        prometheus: prometheus.url,
+        models: modelsDir,
+        port: exporterPort,
         // Generous for a 2 s step on a busy machine: a slow step comes late instead of being withdrawn.
-        '--timeout',
-        '10',
-      ]);
-      await exporter.waitForLog(/serving \/metrics/);
+        timeout: 10,
+        args: ['--model-name', 'vims'],
+      });
     }, 240_000);
 
     afterAll(async () => {
@@ -224,7 +200,7 @@ describeWith(
         () => alertsPosted().find((a) => a.labels.alertname === 'SyrrocaGroupAnomaly' && a.status === 'resolved'),
         { timeoutMs: 120_000, describe: state }
       );
-       
+
       console.log(
         `alert fired ${firedAfter.toFixed(1)} s after the fault, resolved ${((Date.now() - ended) / 1000).toFixed(1)} s after its end`
       );

@@ -9,13 +9,10 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import { metricName, parseSeriesName } from '../src/core/features';
-import { DEFAULT_CATALOG } from '../src/core/groups';
-import { trainGroups } from '../src/core/pipeline';
-import { writeArtifacts } from '../src/node/artifacts';
-import { loadTf } from '../src/node/tf';
-import { runCli, startCli, tempDir, type RunningCli } from './helpers/cli';
+import { runCli, startExporter, tempDir, type RunningCli } from './helpers/cli';
 import { freePort, startStubServer, type StubServer } from './helpers/prometheus';
-import { SYNTHETIC_FEATURES, synthetic } from './helpers/synthetic';
+import { writeSyntheticModels } from './helpers/models';
+import { SYNTHETIC_FEATURES } from './helpers/synthetic';
 import { waitFor } from './helpers/wait';
 
 type Mode = 'ok' | 'reset' | 'error' | 'slow' | 'no-series' | 'missing-series';
@@ -94,30 +91,11 @@ describe('Prometheus faults', () => {
   let nominal: string[] = [];
 
   beforeAll(async () => {
-    const tf = await loadTf();
-    const trained = await trainGroups(tf, synthetic({ steps: 300, seed: 3, step: 1 }), {
-      catalog: DEFAULT_CATALOG,
-      exclude: /^sipp_/,
-      window: 5,
-      epochs: 1,
-      seed: 2,
-    });
-    await writeArtifacts(tf, models, trained);
+    await writeSyntheticModels(models);
     prometheus = await startStubServer(answer);
     const port = await freePort();
     exporterUrl = `http://127.0.0.1:${port}`;
-    exporter = startCli([
-      'serve',
-      '--prometheus',
-      prometheus.url,
-      '--models',
-      models,
-      '--listen',
-      `127.0.0.1:${port}`,
-      '--timeout',
-      '3',
-    ]);
-    await exporter.waitForLog(/serving \/metrics/);
+    exporter = await startExporter({ prometheus: prometheus.url, models, port, timeout: 3 });
   }, 120_000);
 
   afterAll(async () => {

@@ -16,7 +16,7 @@ import { metricName } from '../src/core/features';
 import { formatWideCsv } from '../src/core/csv';
 import type { Manifest } from '../src/core/types';
 import { toOpenMetrics } from '../src/sim';
-import { runCli, startCli, tempDir, type RunningCli } from './helpers/cli';
+import { gauge, runCli, startExporter, tempDir, type RunningCli } from './helpers/cli';
 import {
   backfill,
   describeWithPrometheus,
@@ -214,25 +214,13 @@ describeWithPrometheus('a Prometheus restart under train and serve', () => {
     let exporter: RunningCli;
     let exporterUrl = '';
     const metrics = async () => (await fetch(`${exporterUrl}/metrics`)).text();
-    const gauge = (text: string, name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
     const scores = (text: string) =>
       text.split('\n').filter((l) => /^syrroca_(reconstruction_error|anomalous)\{/.test(l));
 
     beforeAll(async () => {
       const port = await freePort();
       exporterUrl = `http://127.0.0.1:${port}`;
-      exporter = startCli([
-        'serve',
-        '--prometheus',
-        prometheus.url,
-        '--models',
-        path('reference'),
-        '--listen',
-        `127.0.0.1:${port}`,
-        '--timeout',
-        '3',
-      ]);
-      await exporter.waitForLog(/serving \/metrics/);
+      exporter = await startExporter({ prometheus: prometheus.url, models: path('reference'), port, timeout: 3 });
       await waitFor('syrroca_up 1', async () => gauge(await metrics(), 'syrroca_up') === 1, {
         timeoutMs: 60_000,
         describe: () => exporter.logs(),

@@ -5,10 +5,11 @@
  * of the smallest (real-time) window; the state and onsets are the windows combined by the query's rule.
  * Pure: no runtime, no fetching.
  */
-import { createDataFrame, FieldType, MappingType, type DataFrame, type QueryResultMeta } from '@grafana/data';
+import { createDataFrame, FieldType, type DataFrame, type QueryResultMeta } from '@grafana/data';
 
 import { episodeStates, type ForecastResult, type SelectionRow } from '../core/forecast';
 import { MAX_FORECAST_SERIES } from './forecast';
+import { anomalousField } from './frames';
 
 /** JSON and Grafana have no NaN for a gap: null. */
 const orNull = (v: number) => (Number.isFinite(v) ? v : null);
@@ -69,27 +70,7 @@ export function forecastFrames(result: ForecastResult, refId?: string): DataFram
             },
           },
         },
-        {
-          name: 'anomalous',
-          type: FieldType.number,
-          values: Array.from(states),
-          labels,
-          config: {
-            displayName: `anomalous ${name}`,
-            min: 0,
-            max: 1,
-            mappings: [
-              {
-                type: MappingType.ValueToText,
-                options: {
-                  '0': { text: 'nominal', color: 'green', index: 0 },
-                  '1': { text: 'anomalous', color: 'red', index: 1 },
-                },
-              },
-            ],
-            custom: { hideFrom: { viz: true, legend: false, tooltip: false } },
-          },
-        },
+        anomalousField(Array.from(states), labels, name),
         {
           name: 'onset',
           type: FieldType.number,

@@ -9,6 +9,7 @@ import {
   MappingType,
   type DataFrame,
   type DataLink,
+  type FieldDTO,
   type QueryResultMeta,
 } from '@grafana/data';
 
@@ -23,6 +24,34 @@ function byGroup(scores: GroupScore[]): Map<string, GroupScore[]> {
     groups.set(s.group, list);
   }
   return groups;
+}
+
+/**
+ * The anomalous state (0/1) of one series, with nominal/anomalous mappings for a state timeline; not drawn
+ * in a time series (legend and tooltip only). Shared by the reconstruction and forecast frames.
+ */
+export function anomalousField(values: number[], labels: Record<string, string>, name: string): FieldDTO {
+  return {
+    name: 'anomalous',
+    type: FieldType.number,
+    values,
+    labels,
+    config: {
+      displayName: `anomalous ${name}`,
+      min: 0,
+      max: 1,
+      mappings: [
+        {
+          type: MappingType.ValueToText,
+          options: {
+            '0': { text: 'nominal', color: 'green', index: 0 },
+            '1': { text: 'anomalous', color: 'red', index: 1 },
+          },
+        },
+      ],
+      custom: { hideFrom: { viz: true, legend: false, tooltip: false } },
+    },
+  };
 }
 
 /** Per group: time, MSE, threshold (dashed line) and anomalous (0/1 with state mappings). */
@@ -50,27 +79,11 @@ export function reconstructionFrames(scores: GroupScore[], refId?: string): Data
             custom: { lineStyle: { fill: 'dash', dash: [10, 10] }, lineWidth: 1 },
           },
         },
-        {
-          name: 'anomalous',
-          type: FieldType.number,
-          values: list.map((s) => (s.anomalous ? 1 : 0)),
-          labels: { group },
-          config: {
-            displayName: `anomalous ${group}`,
-            min: 0,
-            max: 1,
-            mappings: [
-              {
-                type: MappingType.ValueToText,
-                options: {
-                  '0': { text: 'nominal', color: 'green', index: 0 },
-                  '1': { text: 'anomalous', color: 'red', index: 1 },
-                },
-              },
-            ],
-            custom: { hideFrom: { viz: true, legend: false, tooltip: false } },
-          },
-        },
+        anomalousField(
+          list.map((s) => (s.anomalous ? 1 : 0)),
+          { group },
+          group
+        ),
       ],
     })
   );

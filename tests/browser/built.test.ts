@@ -8,7 +8,14 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { bundlePage, describeWithChromium, launchBrowser, serveDirectory, type StaticServer } from './harness';
+import {
+  blockWebGl,
+  bundlePage,
+  describeWithChromium,
+  launchBrowser,
+  serveDirectory,
+  type StaticServer,
+} from './harness';
 
 const DIST = resolve(__dirname, '../../dist');
 const APP = '/public/plugins/syrroca-radiography-app/';
@@ -43,20 +50,7 @@ describeWithChromium('the built data source in Chromium', () => {
     try {
       const { page, errors } = await browser.newPage();
       // No WebGL on either canvas (Chromium's flag leaves OffscreenCanvas, which tfjs uses, alone).
-      await page.addInitScript(() => {
-        for (const canvas of [HTMLCanvasElement, OffscreenCanvas]) {
-          const getContext = canvas.prototype.getContext as (
-            this: unknown,
-            type: string,
-            ...rest: unknown[]
-          ) => unknown;
-          Object.defineProperty(canvas.prototype, 'getContext', {
-            value(this: unknown, type: string, ...rest: unknown[]) {
-              return /webgl/i.test(type) ? null : getContext.call(this, type, ...rest);
-            },
-          });
-        }
-      });
+      await blockWebGl(page);
       const requested: Array<{ path: string; status: number }> = [];
       page.on('response', (r) => requested.push({ path: new URL(r.url()).pathname, status: r.status() }));
       await page.goto(server.url);

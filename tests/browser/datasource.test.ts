@@ -20,6 +20,7 @@ import { describeWithPrometheus, usePrometheus } from '../helpers/prometheus';
 import type { BackendChoice } from '../../src/datasource/types';
 import type { PlainFrame, RunResult } from './datasource.entry';
 import {
+  blockWebGl,
   bundlePage,
   describeWithChromium,
   launchBrowser,
@@ -175,20 +176,7 @@ describeWithChromium('the data source in Chromium', () => {
         const { page: tab, errors } = await browser.newPage();
         await tab.setViewportSize({ width: 1200, height: 900 });
         if (!options.webgl) {
-          await tab.addInitScript(() => {
-            for (const canvas of [HTMLCanvasElement, OffscreenCanvas]) {
-              const getContext = canvas.prototype.getContext as (
-                this: unknown,
-                type: string,
-                ...rest: unknown[]
-              ) => unknown;
-              Object.defineProperty(canvas.prototype, 'getContext', {
-                value(this: unknown, type: string, ...rest: unknown[]) {
-                  return /webgl/i.test(type) ? null : getContext.call(this, type, ...rest);
-                },
-              });
-            }
-          });
+          await blockWebGl(tab);
         }
         if (options.blockWasm) {
           await tab.route('**/*.wasm', (route) => route.abort('blockedbyclient'));

@@ -46,7 +46,7 @@ const ROOT = resolve(__dirname, '../..');
  */
 export async function bundlePage(entry: string, dir: string, title = 'syrroca browser test'): Promise<void> {
   // esbuild is a dependency of tsx; required here so jest's module system leaves its native binary alone.
-   
+
   const esbuild: typeof import('esbuild') = require('esbuild');
   const result = await esbuild.build({
     entryPoints: [entry],
@@ -148,4 +148,21 @@ export async function launchBrowser(args: string[] = []): Promise<Browser> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Leaves the page no WebGL context from either canvas, as in a browser where WebGL is blocked: Chromium's
+ * --disable-3d-apis leaves WebGL on OffscreenCanvas (which tfjs uses) available.
+ */
+export async function blockWebGl(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    for (const canvas of [HTMLCanvasElement, OffscreenCanvas]) {
+      const getContext = canvas.prototype.getContext as (this: unknown, type: string, ...rest: unknown[]) => unknown;
+      Object.defineProperty(canvas.prototype, 'getContext', {
+        value(this: unknown, type: string, ...rest: unknown[]) {
+          return /webgl/i.test(type) ? null : getContext.call(this, type, ...rest);
+        },
+      });
+    }
+  });
 }

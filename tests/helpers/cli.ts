@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
+
+import type { GroupScore } from '../../src/core/types';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -13,20 +15,40 @@ export interface CliResult {
 
 /** Runs `syrroca` exactly as a user would, through the package's bin, in a fresh Node process. */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'syrroca.js'), ...args], {
+  return collect(
+    spawn(process.execPath, [join(ROOT, 'bin', 'syrroca.js'), ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    })
+  );
+}
+
+/** The exit code and whole output of a child spawned with piped stdout and stderr. */
+export function collect(child: ChildProcess): Promise<CliResult> {
+  return new Promise((done, fail) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', fail);
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
 }
+
+/** Throws the exit code and stderr unless the command succeeded: the failure says why, not only which code. */
+export function expectOk(result: CliResult): void {
+  if (result.code !== 0) {
+    throw new Error(`exit ${result.code}:\n${result.stderr}`);
+  }
+}
+
+/** The scores a `syrroca score --out` file holds, one JSON object a line. */
+export const readScores = (file: string): GroupScore[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 
 /** A temp directory removed after the suite. */
 export function tempDir(prefix: string): { path: string; remove: () => void } {
@@ -117,3 +139,61 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv } = 
     },
   };
 }
+
+/** `syrroca simulate --listen` on a loopback port, without container restarts, once it serves /metrics. */
+export async function startSimulator(options: { port: number; step: number; seed: number }): Promise<RunningCli> {
+  const simulator = startCli([
+    'simulate',
+    '--listen',
+    `127.0.0.1:${options.port}`,
+    '--step',
+    String(options.step),
+    '--seed',
+    String(options.seed),
+    '--restarts-per-week',
+    '0',
+  ]);
+  return whenPrinted(simulator, /serving \/metrics/);
+}
+
+/**
+ * `syrroca serve` of the models against Prometheus on a loopback port, with the step timeout in seconds
+ * and more flags in `args`, once it prints `ready` (by default, that it serves /metrics).
+ */
+export async function startExporter(options: {
+  prometheus: string;
+  models: string;
+  port: number;
+  timeout: number;
+  args?: string[];
+  ready?: RegExp;
+}): Promise<RunningCli> {
+  const exporter = startCli([
+    'serve',
+    '--prometheus',
+    options.prometheus,
+    '--models',
+    options.models,
+    '--listen',
+    `127.0.0.1:${options.port}`,
+    '--timeout',
+    String(options.timeout),
+    ...(options.args ?? []),
+  ]);
+  return whenPrinted(exporter, options.ready ?? /serving \/metrics/);
+}
+
+/** The started command once it prints `pattern`; killed when it exits or stays silent instead. */
+async function whenPrinted(cli: RunningCli, pattern: RegExp): Promise<RunningCli> {
+  try {
+    await cli.waitForLog(pattern);
+  } catch (err) {
+    await cli.stop('SIGKILL');
+    throw err;
+  }
+  return cli;
+}
+
+/** The value of an unlabelled series in a /metrics text (NaN when it is not there). */
+export const gauge = (text: string, name: string): number =>
+  Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);

@@ -249,6 +249,18 @@ async function waitReady(url: string, exited: Promise<number | null>, timeoutMs:
   throw new Error(`no 200 from ${url}/-/ready within ${timeoutMs / 1000} s`);
 }
 
+/** One series of an instant query's answer: its labels and its [unix seconds, value]. */
+export interface InstantSeries {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/** The series of an instant query (`/api/v1/query`) at the Prometheus API root `url`. */
+export async function instantQuery(url: string, expr: string): Promise<InstantSeries[]> {
+  const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  return ((await response.json()) as { data: { result: InstantSeries[] } }).data.result;
+}
+
 export interface PrometheusFixture extends PrometheusOptions {
   /** Backfilled into a fresh data dir before the start. */
   openMetrics?: string;

@@ -5,12 +5,12 @@
  */
 import { Command } from 'commander';
 import fc from 'fast-check';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'fs';
 import { request } from 'http';
-import { connect, type AddressInfo } from 'net';
-import { tmpdir } from 'os';
+import { connect } from 'net';
 import { join } from 'path';
 
+import { listenDuringSuite, modelsFixture } from '../../../tests/helpers/exporterServer';
 import { fuzzAsync } from '../../../tests/helpers/fuzz';
 import { register } from '../commands/serve';
 import { createExporterMetrics } from './metrics';
@@ -19,12 +19,7 @@ import { createExporterServer, MAX_HEADER_BYTES } from './server';
 const TRAVERSAL_CASES = 300;
 const SECRET = 'TOP-SECRET-CONTENT';
 
-const root = mkdtempSync(join(tmpdir(), 'syrroca-server-security-'));
-const models = join(root, 'models');
-mkdirSync(join(models, 'cpu'), { recursive: true });
-writeFileSync(join(models, 'models.json'), '{"formatVersion":1,"groups":["cpu"]}');
-writeFileSync(join(models, 'cpu', 'manifest.json'), '{"group":"cpu"}');
-writeFileSync(join(models, 'cpu', 'weights.bin'), Buffer.from([1, 2, 3]));
+const { root, models } = modelsFixture('server-security');
 writeFileSync(join(root, 'secret.json'), SECRET);
 mkdirSync(join(root, 'cpu'));
 writeFileSync(join(root, 'cpu', 'manifest.json'), SECRET);
@@ -47,18 +42,7 @@ const server = createExporterServer({
   health: () => ({ ok: true, detail: {} }),
   requestTimeoutMs: 400,
 });
-let port = 0;
-
-beforeAll((done) => {
-  server.listen(0, '127.0.0.1', () => {
-    port = (server.address() as AddressInfo).port;
-    done();
-  });
-});
-afterAll((done) => {
-  rmSync(root, { recursive: true, force: true });
-  server.close(() => done());
-});
+const listening = listenDuringSuite(server);
 
 interface Reply {
   status: number;
@@ -68,7 +52,7 @@ interface Reply {
 /** A request with the path sent exactly as written (no normalization on the way). */
 function get(path: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'GET', path, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port: listening.port, method: 'GET', path, headers }, (res) => {
       let body = '';
       res.setEncoding('latin1');
       res.on('data', (chunk) => (body += chunk));
@@ -82,7 +66,7 @@ function get(path: string, headers: Record<string, string> = {}): Promise<Reply>
 /** The same bytes on a raw socket, for request targets Node's client refuses to send. */
 function raw(text: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(text));
+    const socket = connect(listening.port, '127.0.0.1', () => socket.end(text));
     let reply = '';
     socket.on('data', (chunk) => (reply += chunk));
     socket.on('close', () => resolve(reply));
@@ -180,7 +164,7 @@ describe('the exporter against hostile clients', () => {
 
   it('cuts a slow client that never finishes its headers (slowloris)', async () => {
     const closed = await new Promise<{ reply: string; drips: number }>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
+      const socket = connect(listening.port, '127.0.0.1');
       let reply = '';
       let drips = 0;
       // One header byte every 100 ms, forever: only the server's timeout ends this.

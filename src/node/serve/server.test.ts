@@ -1,18 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
-import type { AddressInfo } from 'net';
+import { writeFileSync } from 'fs';
 import { request } from 'http';
-import { tmpdir } from 'os';
 import { join } from 'path';
 
+import { listenDuringSuite, modelsFixture } from '../../../tests/helpers/exporterServer';
 import { createExporterMetrics } from './metrics';
 import { createExporterServer } from './server';
 
-const root = mkdtempSync(join(tmpdir(), 'syrroca-server-'));
-const models = join(root, 'models');
-mkdirSync(join(models, 'cpu'), { recursive: true });
-writeFileSync(join(models, 'models.json'), '{"formatVersion":1,"groups":["cpu"]}');
-writeFileSync(join(models, 'cpu', 'manifest.json'), '{"group":"cpu"}');
-writeFileSync(join(models, 'cpu', 'weights.bin'), Buffer.from([1, 2, 3]));
+const { root, models } = modelsFixture('server');
 writeFileSync(join(models, 'cpu', 'notes.txt'), 'not an artifact file');
 writeFileSync(join(models, '.hidden.json'), '{}');
 writeFileSync(join(root, 'secret.json'), '{"secret":true}');
@@ -24,18 +18,7 @@ const server = createExporterServer({
   modelsDir: () => models,
   health: () => ({ ok: healthy, detail: { up: false } }),
 });
-let port = 0;
-
-beforeAll((done) => {
-  server.listen(0, '127.0.0.1', () => {
-    port = (server.address() as AddressInfo).port;
-    done();
-  });
-});
-afterAll((done) => {
-  rmSync(root, { recursive: true, force: true });
-  server.close(() => done());
-});
+const listening = listenDuringSuite(server);
 
 interface Reply {
   status: number;
@@ -47,7 +30,13 @@ interface Reply {
 function send(method: string, path: string, body?: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, method, path, headers: body ? { 'Content-Length': Buffer.byteLength(body) } : {} },
+      {
+        host: '127.0.0.1',
+        port: listening.port,
+        method,
+        path,
+        headers: body ? { 'Content-Length': Buffer.byteLength(body) } : {},
+      },
       (res) => {
         let text = '';
         res.on('data', (chunk) => (text += chunk));
