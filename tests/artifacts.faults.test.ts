@@ -103,7 +103,7 @@ describe('the model artifact under faults', () => {
     expect(seen.some((s) => s.fromPrevious && s.hash === old)).toBe(true);
     // The completed write removed every temp and previous directory the killed ones left.
     expect(readdirSync(work)).toEqual(['models']);
-    // eslint-disable-next-line no-console
+     
     console.log(
       `SIGKILL at ${seen.length} points of the write, every time a whole artifact loaded ` +
         `(${seen.filter((s) => s.hash === old).length} old, ${seen.filter((s) => s.hash === fresh).length} new, ` +
@@ -161,7 +161,7 @@ describe('the model artifact under faults', () => {
           encoding: 'utf8',
         });
         if (result.status !== 0) {
-          // eslint-disable-next-line no-console
+           
           console.warn(`skipping the tmpfs case: mount failed (${result.stderr.trim()}); the ulimit cases ran`);
           return;
         }

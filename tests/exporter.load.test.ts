@@ -118,7 +118,7 @@ describe('the exporter under load', () => {
       latencies.sort((a, b) => a - b);
       const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
       const half = rssDuring.slice(Math.floor(rssDuring.length / 2));
-      // eslint-disable-next-line no-console
+       
       console.log(
         `${SCRAPERS} scrapers for ${elapsed.toFixed(1)} s: ${latencies.length} answers (${(latencies.length / elapsed).toFixed(0)}/s), ` +
           `${errorCount} errors; latency p50 ${quantile(0.5).toFixed(0)} ms, p99 ${quantile(0.99).toFixed(0)} ms, ` +
