@@ -13,7 +13,7 @@ import type { Backend } from '../src/datasource/types';
 import { dashboardRuns } from './dashboard-runs';
 
 async function runDashboard(backend: Backend, runs: number) {
-  let started: string = 'none';
+  let started = 'none';
   try {
     const runtime = await loadTf(backend, 'wasm/');
     started = runtime.backend;
