@@ -243,6 +243,23 @@ describe('retries', () => {
     );
   });
 
+  it('retries a query that met the storage of a Prometheus shutting down (422 "block is closing")', async () => {
+    let n = 0;
+    const ok = prometheusOf([{ __name__: 'up' }], () => 1);
+    const fake = fakeFetch((url, init) =>
+      ++n === 1
+        ? json(422, {
+            status: 'error',
+            errorType: 'execution',
+            error: 'open querier for block 01M84ENF43TYT3F0GHSQX7VPJX: open index reader: block is closing',
+          })
+        : ok(url, init)
+    );
+    const [series] = await client(fake.fetch).queryRange('up', { start: 0, end: 2, step: 1 });
+    expect(fake.calls.length).toBe(2);
+    expect(Array.from(series.values)).toEqual([1, 1, 1]);
+  });
+
   it('does not retry bad PromQL and quotes both the query and Prometheus error', async () => {
     const fake = fakeFetch(() =>
       json(400, {

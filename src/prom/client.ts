@@ -18,6 +18,9 @@ import type {
   TimeRange,
 } from './types';
 
+/** TSDB errors of a Prometheus that is shutting down (tsdb's ErrClosing, ErrClosed). */
+const STORAGE_CLOSING = /block is closing|db already closed/;
+
 export type PrometheusErrorCode =
   /** No connection (refused, DNS, TLS, CORS): the URL or the network is wrong. */
   | 'prom-unreachable'
@@ -186,7 +189,9 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
           ? body.message
           : text.trim().slice(0, 200);
     const http = `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`;
-    if (status === 429 || status >= 500) {
+    // A Prometheus shutting down answers queries that reach a closing block with 422 "execution":
+    // the query is fine, the server is going away (a restart), so it is retried like a 503.
+    if (status === 429 || status >= 500 || (status === 422 && STORAGE_CLOSING.test(reason))) {
       throw new Transient('prom-server-error', `${http}${reason ? `: ${reason}` : ''}`, status);
     }
     if ((status === 400 || status === 422) && body && typeof body.error === 'string') {
