@@ -18,6 +18,11 @@ describe('fitMinMax', () => {
     expect((cache.min + cache.max) / 2).toBeCloseTo(100e6 + 2048, 3);
     // A range of 2% of the level is kept as it is.
     expect(fitMinMax([f64(-100, -98)])).toEqual([{ min: -100, max: -98 }]);
+    // Near the largest double, widening would overflow: the bounds stay finite.
+    expect(fitMinMax([f64(Number.MAX_VALUE)])).toEqual([{ min: Number.MAX_VALUE, max: Number.MAX_VALUE }]);
+    expect(fitMinMax([f64(-Number.MAX_VALUE, -Number.MAX_VALUE)])).toEqual([
+      { min: -Number.MAX_VALUE, max: -Number.MAX_VALUE },
+    ]);
     const [constant] = fitMinMax([f64(2, 2)]);
     expect(constant.min).toBeCloseTo(1.99, 12);
     expect(constant.max).toBeCloseTo(2.01, 12);

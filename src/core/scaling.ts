@@ -58,8 +58,10 @@ function widened(min: number, max: number): MinMax {
   if (max - min >= least) {
     return { min, max };
   }
-  const centre = (min + max) / 2;
-  return { min: centre - least / 2, max: centre + least / 2 };
+  // Halves before sums: near Number.MAX_VALUE a sum overflows; bounds that would are left as they are.
+  const centre = min + (max - min) / 2;
+  const bounds = { min: centre - least / 2, max: centre + least / 2 };
+  return Number.isFinite(bounds.min) && Number.isFinite(bounds.max) ? bounds : { min, max };
 }
 
 /** Divisor of the scaling: a constant feature divides by 1, so it is 0 on training data and keeps its offset live. */
