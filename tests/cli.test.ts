@@ -154,6 +154,83 @@ describe('syrroca train and score', () => {
   });
 });
 
+describe('syrroca train --filter', () => {
+  const TWIN = 'container_cpu_user_seconds_total{pod="a"}';
+  const FLAT = 'container_cpu_system_seconds_total{pod="c"}';
+  /** The synthetic data plus a twin of pod a's CPU counter (a fixed part of it) and a counter that never moves. */
+  const withTwinAndFlat = (m: FeatureMatrix): FeatureMatrix => {
+    const usage = m.columns[m.features.indexOf('container_cpu_usage_seconds_total{pod="a"}')];
+    return {
+      timestamps: m.timestamps,
+      features: [...m.features, TWIN, FLAT],
+      columns: [...m.columns, usage.map((v) => 0.8 * v), new Float64Array(usage.length).fill(42)],
+    };
+  };
+
+  let trained: { code: number | null; stderr: string };
+  beforeAll(async () => {
+    const nominal = write('filter-nominal.csv', formatWideCsv(withTwinAndFlat(synthetic({ steps: 200, seed: 9 }))));
+    trained = await runCli([
+      'train',
+      '--csv',
+      nominal,
+      '--out',
+      path('filtered'),
+      '--filter',
+      '--epochs',
+      '1',
+      '--window',
+      '5',
+    ]);
+  }, 120_000);
+
+  it('leaves twins and constant series out of the model and lists why in the manifest', () => {
+    expect(trained.code).toBe(0);
+    expect(trained.stderr).toMatch(/cpu: 3 features \(2 dropped\)/);
+    const manifest = JSON.parse(readFileSync(path('filtered/cpu/manifest.json'), 'utf8'));
+    const names = manifest.features.map((f: { name: string }) => f.name);
+    expect(names).toContain('container_cpu_usage_seconds_total{pod="a"}');
+    expect(names).not.toContain(TWIN);
+    expect(names).not.toContain(FLAT);
+    const why = Object.fromEntries(
+      manifest.droppedFeatures.map((d: { name: string; reason: string }) => [d.name, d.reason])
+    );
+    expect(why[TWIN]).toMatch(
+      /^correlated: .*container_cpu_usage_seconds_total\{pod="a"\} at r = 1\.000 \(\|r\| >= 0\.99\)/
+    );
+    expect(why[FLAT]).toMatch(/^constant/);
+  });
+
+  it('scores data that still has the dropped features', async () => {
+    const test = write(
+      'filter-test.csv',
+      formatWideCsv(withTwinAndFlat(synthetic({ steps: 60, seed: 4, start: 1_800_000_000 })))
+    );
+    const scored = await runCli([
+      'score',
+      '--csv',
+      test,
+      '--models',
+      path('filtered'),
+      '--out',
+      path('filtered.jsonl'),
+    ]);
+    expect(scored.code).toBe(0);
+    const cpu = readScores(path('filtered.jsonl')).filter((s) => s.group === 'cpu');
+    expect(cpu.length).toBeGreaterThan(0);
+    expect(cpu.flatMap((s) => s.features.map((f) => f.name))).not.toContain(TWIN);
+  }, 60_000);
+
+  it('still refuses a feature of the group that training never saw', async () => {
+    const m = withTwinAndFlat(synthetic({ steps: 60, seed: 4, start: 1_800_000_000 }));
+    m.features.push('container_cpu_usage_seconds_total{pod="d"}');
+    m.columns.push(m.columns[0].slice());
+    const csv = write('filter-extra.csv', formatWideCsv(m));
+    const result = await runCli(['score', '--csv', csv, '--models', path('filtered'), '--out', path('x.jsonl')]);
+    expectOneLineError(result, 'not trained on', 'container_cpu_usage_seconds_total{pod="d"}');
+  }, 60_000);
+});
+
 describe('bad input to the command line', () => {
   const header = 'timestamp,node_load1,container_cpu_usage_seconds_total{pod="a"}\n';
   const cases: Array<[string, string, string[]]> = [

@@ -368,7 +368,8 @@ export function checkArtifact(
   }
   if (dataFeatures) {
     const have = new Set(dataFeatures);
-    const want = new Set(manifest.features.map((f) => f.name));
+    // Features the training filter dropped are expected in the data and ignored.
+    const want = new Set([...manifest.features, ...manifest.droppedFeatures].map((f) => f.name));
     const missing = manifest.features.filter((f) => !have.has(f.name)).map((f) => f.name);
     if (missing.length > 0) {
       problems.push(`the data lacks ${missing.length} feature(s) the model was trained on: ${listNames(missing)}`);

@@ -9,6 +9,7 @@ import { coverSet, featureShares } from './attribution';
 import { checkArtifact, FORMAT_VERSION } from './artifact';
 import { SyrrocaError } from './errors';
 import { featureKind, toModelInputs } from './features';
+import { filterFeatures, type FilterOptions } from './filter';
 import { assignGroups } from './groups';
 import { autoencoderWeightsOf } from './kernels/autoencoder';
 import type { FastModel } from './kernels/parallel';
@@ -51,6 +52,11 @@ export interface TrainOptions extends GroupingOptions {
   onEpoch?: (group: string, epoch: number, epochs: number, loss: number, validationLoss: number | null) => void;
   /** Train (and compute the training error) with the fast kernels; tfjs otherwise. */
   fast?: FastModelFactory;
+  /**
+   * Feature filtering per group (seed 004) before scaling: what it drops goes into the manifest's
+   * `droppedFeatures` and is not asked of the data when scoring. Off by default (the paper keeps all).
+   */
+  filter?: FilterOptions;
 }
 
 /** A trained group before it is written: the manifest lacks only what the writer adds (hash, library versions). */
@@ -87,13 +93,14 @@ export async function trainGroups(tf: Tf, raw: FeatureMatrix, options: TrainOpti
   const selected = options.groups ?? Array.from(groups.keys());
   const trained: TrainedGroup[] = [];
   for (const group of selected) {
-    const indices = groups.get(group);
-    if (!indices) {
+    const members = groups.get(group);
+    if (!members) {
       throw new SyrrocaError(
         'group-empty',
         `no feature of the data belongs to group "${group}" (groups found: ${Array.from(groups.keys()).join(', ') || 'none'})`
       );
     }
+    const { indices, dropped } = filterGroup(data, members, group, options.filter);
     const columns = indices.map((j) => data.columns[j]);
     const bounds = fitMinMax(
       columns,
@@ -145,11 +152,38 @@ export async function trainGroups(tf: Tf, raw: FeatureMatrix, options: TrainOpti
           validationLoss: result.validationLoss,
           seed: options.seed ?? 0,
         },
-        droppedFeatures: [],
+        droppedFeatures: dropped,
       },
     });
   }
   return trained;
+}
+
+/** The group's features that pass the filter (all of them without one), as indices into `data`. */
+function filterGroup(
+  data: FeatureMatrix,
+  members: number[],
+  group: string,
+  filter?: FilterOptions
+): { indices: number[]; dropped: Manifest['droppedFeatures'] } {
+  if (!filter) {
+    return { indices: members, dropped: [] };
+  }
+  const { kept, dropped } = filterFeatures(
+    {
+      timestamps: data.timestamps,
+      features: members.map((j) => data.features[j]),
+      columns: members.map((j) => data.columns[j]),
+    },
+    filter
+  );
+  if (kept.length === 0) {
+    throw new SyrrocaError(
+      'group-empty',
+      `group "${group}": the feature filter dropped all ${members.length} features (${dropped[0].name}: ${dropped[0].reason}); train without --filter or loosen it`
+    );
+  }
+  return { indices: kept.map((k) => members[k]), dropped };
 }
 
 async function reconstructWith(

@@ -41,6 +41,15 @@ export function fraction(value: string): number {
   return n;
 }
 
+/** A correlation cut-off for the feature filter: above 1 keeps every pair. */
+export function correlation(value: string): number {
+  const n = Number(value);
+  if (!(n > 0)) {
+    throw new InvalidArgumentError('must be a positive number (above 1 keeps every pair).');
+  }
+  return n;
+}
+
 export function regex(value: string): RegExp {
   try {
     return new RegExp(value);

@@ -8,7 +8,7 @@ import type { FeatureForecast, ForecastResult } from '../../core/forecast/types'
 import { action } from '../action';
 import { writeFileAtomic } from '../artifacts';
 import { readText } from '../io';
-import { nonNegativeInt, positiveInt, positiveNumber, regex } from '../options';
+import { correlation, nonNegativeInt, positiveInt, positiveNumber, regex } from '../options';
 import { createProgress, type Progress } from '../progress';
 
 interface ForecastFlags {
@@ -48,14 +48,6 @@ function season(value: string): number | 'auto' | 'none' {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 2) {
     throw new InvalidArgumentError('must be auto, none, or a whole number of points >= 2.');
-  }
-  return n;
-}
-
-function correlation(value: string): number {
-  const n = Number(value);
-  if (!(n > 0)) {
-    throw new InvalidArgumentError('must be a positive number (above 1 keeps every pair).');
   }
   return n;
 }

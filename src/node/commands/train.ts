@@ -7,7 +7,7 @@ import { DEFAULT_QUERY_SET, querySetCatalog } from '../../prom/querySet';
 import { action } from '../action';
 import { writeArtifacts } from '../artifacts';
 import { readCatalog, readWideCsv } from '../io';
-import { duration, fraction, positiveInt, positiveNumber, regex } from '../options';
+import { correlation, duration, fraction, positiveInt, positiveNumber, regex } from '../options';
 import {
   addPrometheusOptions,
   alignRange,
@@ -38,6 +38,8 @@ interface TrainFlags extends PrometheusFlags {
   k: number;
   patience: number;
   stride: number;
+  filter: boolean;
+  maxCorrelation: number;
   engine: Engine;
 }
 
@@ -125,6 +127,20 @@ export function register(program: Command): void {
     .option('--quantile <q>', 'quantile of the training error for the threshold', fraction, 0.99)
     .option('--k <k>', 'k of mean + k sigma', positiveNumber, 3)
     .option('--stride <steps>', 'steps between training windows (1 = every window)', positiveInt, 1)
+    .option(
+      '--filter',
+      'per group, leave out features that are missing, constant, or that say the same as another (see --max-correlation); listed in the manifest as droppedFeatures',
+      false
+    )
+    .addOption(
+      new Option(
+        '--max-correlation <r>',
+        'with --filter: of two features whose step-to-step changes correlate at |r| >= r in training, keep the first by name (implies --filter)'
+      )
+        .argParser(correlation)
+        .default(0.99)
+        .implies({ filter: true })
+    )
     .addOption(engineOption())
     .action(
       action('train', async (flags: TrainFlags) => {
@@ -148,6 +164,7 @@ export function register(program: Command): void {
           seed: flags.seed,
           stepSeconds: data.stepSeconds,
           threshold: { method: flags.threshold, quantile: flags.quantile, k: flags.k },
+          filter: flags.filter ? { maxCorrelation: flags.maxCorrelation } : undefined,
           onEpoch: (group, epoch, epochs, loss, validationLoss) => {
             if (group !== current) {
               progress?.stop();
@@ -167,8 +184,9 @@ export function register(program: Command): void {
         await writeArtifacts(tf, flags.out, trained);
         for (const { manifest } of trained) {
           process.stderr.write(
-            `${manifest.group}: ${manifest.features.length} features, ${manifest.training.samples} windows, ` +
-              `${manifest.training.epochs} epochs, loss ${manifest.training.finalLoss.toExponential(3)}, ` +
+            `${manifest.group}: ${manifest.features.length} features` +
+              (flags.filter ? ` (${manifest.droppedFeatures.length} dropped)` : '') +
+              `, ${manifest.training.samples} windows, ${manifest.training.epochs} epochs, loss ${manifest.training.finalLoss.toExponential(3)}, ` +
               `threshold ${manifest.threshold.value.toExponential(3)}\n`
           );
         }

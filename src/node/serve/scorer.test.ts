@@ -14,6 +14,7 @@ function zeroModel(group: string, features: Array<{ name: string; kind: 'counter
     window: 3,
     threshold: { method: 'quantile', quantile: 0.99, value: 0.1 },
     grouping: { catalog: { rules: [{ group, patterns: [`^${group}_`] }], fallback: null }, exclude: null },
+    droppedFeatures: [],
   } as unknown as Manifest;
   return {
     manifest,
