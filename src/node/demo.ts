@@ -58,7 +58,6 @@ export interface DemoSummary {
 const GROUPS = ['cpu', 'memory', 'network', 'filesystem'];
 const STEP = 30;
 const HOUR = 3600;
-const DAY = 24 * HOUR;
 export const RECOVERY_WINDOW_MINUTES = 10;
 
 /**
@@ -91,6 +90,15 @@ export const DEMO_QUERY_SET: Manifest['querySet'] = {
   variables: { namespace: NAMESPACE },
 };
 
+/**
+ * The feature filter of seed 004 with a cut-off that removes only twins: a pod's received and sent
+ * bytes and packets move together (their changes correlate at r >= 0.99), and the pods' constant
+ * series (dropped packets that never happen). Twins double a signal's weight in the MSE and split its
+ * share of the error between names, so the same deviation gives cover sets that differ by which twin
+ * happened to be larger; distinct pods on the same call path (P-CSCF and S-CSCF, r ~ 0.98) both stay.
+ */
+export const DEMO_FILTER = { maxCorrelation: 0.99 };
+
 const DESCRIPTIONS: Record<Scenario, string> = {
   nominal: 'A held-out nominal day: the models must stay quiet.',
   'packet-loss':
@@ -101,17 +109,14 @@ const DESCRIPTIONS: Record<Scenario, string> = {
 
 export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const tf = await loadTf();
-  // The quick run trains three days with the default's stride: as many windows as two days at stride
-  // 4 (the same training time), one more night. Two days were too few for the memory group: the
-  // held-out night then shows memory that only grows (memcached's slab, allocator high-water marks)
-  // at a level no training night had.
-  const trainHours = o.quick ? 72 : 7 * 24;
+  // Both runs train from a Monday (2026-01-05) and hold out the day after. The default trains two
+  // weeks, as the paper did (its first and second week); the quick run four weekdays (its held-out day
+  // is a Friday). A single week left one held-out Monday in five above 3% in the cpu group; three
+  // quick days held too little of the day-to-day variation of the level gauges (logs kept a day,
+  // page caches, allocator high-water marks), so the held-out filesystem or memory crossed 3%.
+  const trainHours = o.quick ? 96 : 14 * 24;
   const stride = 6;
-  // A week starts on Monday 2026-01-05. The quick run starts on Tuesday: memory that follows the last
-  // day's traffic (a day of logs in page cache) is then, at every training night and at the held-out
-  // night, the memory after a weekday; from Monday, a training night would follow the quiet Sunday
-  // of the warm-up.
-  const start = Date.UTC(2026, 0, 5) / 1000 + (o.quick ? DAY : 0);
+  const start = Date.UTC(2026, 0, 5) / 1000;
   // One deployment, one seed: train on its first days, hold out the next day, and inject each fault
   // at noon of that same day in runs paired with the nominal one (same seed: identical until the
   // fault), so a fault meets the state the held-out day is in. A held-out day from another run would
@@ -137,6 +142,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     seed: o.seed,
     stepSeconds: STEP,
     fast: fastFactory(o.engine),
+    filter: DEMO_FILTER,
     onEpoch: (group, epoch, epochs, loss) => o.onEpoch?.(group, epoch, epochs, loss),
   });
   trained.forEach((t) => (t.manifest.querySet = DEMO_QUERY_SET));
@@ -193,7 +199,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     join(o.out, 'report.html'),
     renderReport({
       title: 'syrroca: radiography of a simulated vIMS',
-      subtitle: `One LSTM autoencoder per resource group, trained on ${trainHours} h of nominal data (seed ${o.seed}${o.quick ? ', quick run' : ''}).`,
+      subtitle:
+        `One LSTM autoencoder per resource group, trained on ${trainHours} h of nominal data (seed ${o.seed}${o.quick ? ', quick run' : ''}); ` +
+        `of each pod's twin series (changes correlated at r >= ${DEMO_FILTER.maxCorrelation}) one is kept.`,
       groups: GROUPS,
       scenarios: sections,
     })
