@@ -94,7 +94,9 @@ export function mutate(value: unknown, edits: Array<{ at: number; by: Replacemen
         delete parent[key];
       }
     } else {
-      parent[key] = by;
+      // A copy: a later edit may land inside this value, and fast-check reuses generated values while
+      // shrinking, so writing into `by` itself could make it contain itself.
+      parent[key] = structuredClone(by);
     }
   }
   return copy;
