@@ -16,6 +16,13 @@ const prometheusDir = join(ROOT, 'prometheus');
 const run = (cmd: string, args: string[], cwd = prometheusDir) =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
+/** The names of the alert rules in prometheus/rules/syrroca.yml. */
+const alertNames = (): string[] =>
+  parse(readFileSync(join(prometheusDir, 'rules/syrroca.yml'), 'utf8'))
+    .groups.flatMap((g: { rules: Array<{ alert?: string }> }) => g.rules)
+    .map((r: { alert?: string }) => r.alert)
+    .filter(Boolean);
+
 describeWith(['promtool'], 'Prometheus rules and config', () => {
   it('the config and its rule file pass promtool check config', () => {
     expect(run('promtool', ['check', 'config', 'prometheus.yml'])).toContain('SUCCESS');
@@ -26,10 +33,7 @@ describeWith(['promtool'], 'Prometheus rules and config', () => {
   });
 
   it('has a unit test for each alert rule', () => {
-    const alerts = parse(readFileSync(join(prometheusDir, 'rules/syrroca.yml'), 'utf8'))
-      .groups.flatMap((g: { rules: Array<{ alert?: string }> }) => g.rules)
-      .map((r: { alert?: string }) => r.alert)
-      .filter(Boolean);
+    const alerts = alertNames();
     const tested = new Set(
       parse(readFileSync(join(prometheusDir, 'rules/syrroca.test.yml'), 'utf8')).tests.flatMap(
         (t: { alert_rule_test: Array<{ alertname: string }> }) => t.alert_rule_test.map((a) => a.alertname)
@@ -49,7 +53,11 @@ interface GrafanaRule {
   title: string;
   for: string;
   labels: Record<string, string>;
-  data: Array<{ refId: string; datasourceUid: string; model: { expr?: string; conditions?: Array<{ evaluator: { type: string; params: number[] } }> } }>;
+  data: Array<{
+    refId: string;
+    datasourceUid: string;
+    model: { expr?: string; conditions?: Array<{ evaluator: { type: string; params: number[] } }> };
+  }>;
 }
 
 describeWith(['promtool'], 'Grafana-managed alert rules', () => {
@@ -62,12 +70,18 @@ describeWith(['promtool'], 'Grafana-managed alert rules', () => {
     expect(grafanaRules.flatMap((r) => r.data.map((d) => d.datasourceUid)).filter((u) => !uids.has(u))).toEqual([]);
   });
 
+  it('mirror every Prometheus alert rule, one each', () => {
+    expect(grafanaRules.map((r) => r.title).sort()).toEqual(alertNames().sort());
+  });
+
   it('fire as the Prometheus rules do, on the same promtool tests', () => {
     const dir = tempDir('grafana-rules');
     try {
       const prometheusRules = parse(readFileSync(join(prometheusDir, 'rules/syrroca.yml'), 'utf8'));
       const byName = new Map(
-        prometheusRules.groups.flatMap((g: { rules: Array<{ alert?: string }> }) => g.rules).map((r: { alert?: string }) => [r.alert, r])
+        prometheusRules.groups
+          .flatMap((g: { rules: Array<{ alert?: string }> }) => g.rules)
+          .map((r: { alert?: string }) => [r.alert, r])
       );
       const converted = grafanaRules.map((rule) => {
         const query = rule.data.find((d) => d.refId === 'A')!.model.expr!;
@@ -76,10 +90,19 @@ describeWith(['promtool'], 'Grafana-managed alert rules', () => {
         const twin = byName.get(rule.title) as { annotations: object } | undefined;
         expect(twin).toBeDefined();
         // Grafana's threshold expression keeps series whose value is above the parameter.
-        return { alert: rule.title, expr: `(${query}) > ${evaluator.params[0]}`, for: rule.for, labels: rule.labels, annotations: twin!.annotations };
+        return {
+          alert: rule.title,
+          expr: `(${query}) > ${evaluator.params[0]}`,
+          for: rule.for,
+          labels: rule.labels,
+          annotations: twin!.annotations,
+        };
       });
       const recordings = prometheusRules.groups.filter((g: { name: string }) => g.name === 'syrroca-kpi');
-      writeFileSync(join(dir.path, 'syrroca.yml'), stringify({ groups: [...recordings, { name: 'syrroca', rules: converted }] }));
+      writeFileSync(
+        join(dir.path, 'syrroca.yml'),
+        stringify({ groups: [...recordings, { name: 'syrroca', rules: converted }] })
+      );
       writeFileSync(join(dir.path, 'syrroca.test.yml'), readFileSync(join(prometheusDir, 'rules/syrroca.test.yml')));
       expect(run('promtool', ['test', 'rules', 'syrroca.test.yml'], dir.path)).toContain('SUCCESS');
     } finally {

@@ -2,16 +2,19 @@
  * The provisioned dashboards as code: every panel's plugin is built into Grafana or bundled here,
  * every query's data source resolves to a provisioned one (directly or through a data source
  * variable), queries of the syrroca data source are ones it answers, PromQL reads series the
- * simulator, the exporter or the recording rules produce, every variable used is defined, and the two
- * vIMS dashboards link to each other by uid.
+ * simulator, the exporter (its forecasting detectors included) or the recording rules produce, every
+ * variable used is defined, and the two vIMS dashboards link to each other by uid.
  */
 import { defaultDashboard } from '@grafana/schema';
 
 import { parseSeriesName } from '../src/core/features';
+import { simulateArima } from '../src/core/forecast/simulate';
 import type { QueryType } from '../src/datasource/types';
+import { createForecaster } from '../src/node/serve/forecaster';
 import { createExporterMetrics } from '../src/node/serve/metrics';
 import { normalizeOptions } from '../src/panel/migrations';
 import { createSimulator } from '../src/sim';
+import { randomStream } from '../src/sim/random';
 import {
   PLUGIN_IDS,
   panelsOf,
@@ -104,6 +107,25 @@ beforeAll(async () => {
     true
   );
   exporter.observeDuration(0.1);
+  // Its forecasting detectors (`--forecast`), after one step on an AR(1) series.
+  const calls = simulateArima(100, { ar: [0.5], sigma: 1, mean: 100 }, randomStream(1, 'dashboards'));
+  const forecaster = createForecaster({
+    queries: ['sipp_successful_calls'],
+    read: async (_query, range) => {
+      const timestamps = Float64Array.from(
+        { length: (range.end - range.start) / range.step + 1 },
+        (_, i) => range.start + i * range.step
+      );
+      return [
+        { metric: { __name__: 'sipp_successful_calls' }, timestamps, values: timestamps.map((_, i) => calls[i]) },
+      ];
+    },
+    stepSeconds: 30,
+    windows: [20],
+    registry: exporter.registry,
+    now: () => 1_800_000_000,
+  });
+  expect((await forecaster.step()).errors).toEqual([]);
   for (const line of (await exporter.registry.metrics()).split('\n').filter((l) => l && !l.startsWith('#'))) {
     const { metric, labels } = parseSeriesName(line.slice(0, line.lastIndexOf(' ')));
     addSeries(metric, Object.keys(labels));
@@ -462,5 +484,17 @@ describe('the vIMS overview dashboard', () => {
     ]) {
       expect([...metrics].some((m) => m.startsWith(prefix))).toBe(true);
     }
+  });
+
+  it("plots each forecast series' prediction error against its dashed threshold, and whether it is anomalous", () => {
+    const panels = panelsOf(dashboard);
+    const metricsOf = (p: Panel) => queriesOf(p).flatMap((t) => selectors(String(t.expr)).map((s) => s.metric));
+    const errors = panels.find((p) => p.type === 'timeseries' && metricsOf(p).includes('syrroca_forecast_error'))!;
+    expect(metricsOf(errors)).toEqual(['syrroca_forecast_error', 'syrroca_forecast_threshold']);
+    expect(queriesOf(errors).map((t) => t.legendFormat)).toEqual(['{{feature}}', 'threshold {{feature}}']);
+    expect(JSON.stringify(errors.fieldConfig?.overrides)).toContain('"options":"^threshold "');
+    expect(JSON.stringify(errors.fieldConfig?.overrides)).toContain('"fill":"dash"');
+    const states = panels.find((p) => metricsOf(p).includes('syrroca_forecast_anomalous'))!;
+    expect(states.type).toBe('state-timeline');
   });
 });
