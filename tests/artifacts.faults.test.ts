@@ -5,13 +5,16 @@
  * SYRROCA_TEST_PAUSE_WRITE=n, stops it there), or refused space by a file size limit (`ulimit -f`,
  * works without root) or by a full tmpfs (root only), it leaves an artifact that loads, whole: all
  * the old models or all the new ones, never a mix; the next write cleans up what a killed one left.
+ * A power loss cannot be staged here: strace shows instead that every file and directory is flushed
+ * before the rename that publishes it.
  */
 import { spawn, spawnSync } from 'child_process';
-import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
 import { formatWideCsv } from '../src/core/csv';
 import { readArtifacts } from '../src/node/artifacts';
+import { describeWith } from './helpers/binaries';
 import { collect, ROOT, runCli, startCli, tempDir, type CliResult } from './helpers/cli';
 import { synthetic } from './helpers/synthetic';
 
@@ -103,7 +106,7 @@ describe('the model artifact under faults', () => {
     expect(seen.some((s) => s.fromPrevious && s.hash === old)).toBe(true);
     // The completed write removed every temp and previous directory the killed ones left.
     expect(readdirSync(work)).toEqual(['models']);
-     
+
     console.log(
       `SIGKILL at ${seen.length} points of the write, every time a whole artifact loaded ` +
         `(${seen.filter((s) => s.hash === old).length} old, ${seen.filter((s) => s.hash === fresh).length} new, ` +
@@ -161,7 +164,6 @@ describe('the model artifact under faults', () => {
           encoding: 'utf8',
         });
         if (result.status !== 0) {
-           
           console.warn(`skipping the tmpfs case: mount failed (${result.stderr.trim()}); the ulimit cases ran`);
           return;
         }
@@ -195,3 +197,75 @@ describe('the model artifact under faults', () => {
 function duBytes(path: string): number {
   return Number(spawnSync('du', ['-sb', path], { encoding: 'utf8' }).stdout.split('\t')[0]);
 }
+
+describeWith(['strace'], 'the artifact and the score file on a power loss', () => {
+  const dir = tempDir('artifact-fsync');
+  afterAll(() => dir.remove());
+  const root = realpathSync(dir.path);
+  const csv = join(root, 'nominal.csv');
+  const models = join(root, 'models');
+  beforeAll(() => writeFileSync(csv, formatWideCsv(synthetic({ steps: 120, seed: 5 }))));
+
+  /** The flushes and renames of `syrroca <args>`, in order, each with the paths strace resolved (-y). */
+  async function traceWrites(name: string, args: string[]): Promise<string[]> {
+    const trace = join(root, `${name}.strace`);
+    const syscalls = 'trace=fsync,fdatasync,rename,renameat,renameat2';
+    const result = await collect(
+      spawn(
+        'strace',
+        ['-f', '-y', '-qq', '-e', syscalls, '-o', trace, process.execPath, join(ROOT, 'bin', 'syrroca.js'), ...args],
+        {
+          cwd: ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }
+      )
+    );
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    return readFileSync(trace, 'utf8')
+      .split('\n')
+      .map((line) => line.replace(/^\d+\s+/, ''));
+  }
+  const flushOf = (lines: string[], path: string) =>
+    lines.findIndex((l) => /^f(data)?sync\(\d+</.test(l) && l.includes(`<${path}>`));
+  const renameOnto = (lines: string[], to: string) =>
+    lines.findIndex((l) => /^rename(at2?)?\(/.test(l) && l.includes(`"${to}"`) && / = 0$/.test(l));
+
+  it('train flushes every file and directory of the new artifact before renaming it into place, and the parent after', async () => {
+    const lines = await traceWrites('train', [
+      'train',
+      '--csv',
+      csv,
+      '--out',
+      models,
+      '--window',
+      '5',
+      '--epochs',
+      '1',
+      '--groups',
+      'single',
+    ]);
+    const publish = renameOnto(lines, models);
+    expect(publish).toBeGreaterThan(-1);
+    const tmp = /"([^"]*\/\.models\.tmp-[^"]*)"/.exec(lines[publish])![1];
+    for (const path of ['all/model.json', 'all/weights.bin', 'all/manifest.json', 'all', 'models.json']
+      .map((p) => join(tmp, p))
+      .concat(tmp)) {
+      const flushed = flushOf(lines, path);
+      expect({ path, flushed: flushed > -1 && flushed < publish }).toEqual({ path, flushed: true });
+    }
+    expect(flushOf(lines.slice(publish + 1), root)).toBeGreaterThan(-1);
+  }, 120_000);
+
+  it('score flushes the JSONL before renaming it into place, and its directory after', async () => {
+    const out = join(root, 'scores.jsonl');
+    const lines = await traceWrites('score', ['score', '--csv', csv, '--models', models, '--out', out]);
+    const publish = renameOnto(lines, out);
+    expect(publish).toBeGreaterThan(-1);
+    const tmp = /"([^"]*\/\.scores\.jsonl\.tmp-[^"]*)"/.exec(lines[publish])![1];
+    const flushed = flushOf(lines, tmp);
+    expect(flushed).toBeGreaterThan(-1);
+    expect(flushed).toBeLessThan(publish);
+    expect(flushOf(lines.slice(publish + 1), root)).toBeGreaterThan(-1);
+  }, 60_000);
+});

@@ -3,6 +3,8 @@
  * directory: everything goes to a sibling temp directory, then two renames swap it in. A failed or
  * killed training never leaves a half-written artifact where a good one was; if a crash falls
  * between the two renames, the previous artifact is found again under its `.previous-*` name.
+ * Files and directories are flushed (fsync) before the rename that publishes them, so a power loss
+ * cannot leave the new name pointing at files the disk never received.
  */
 import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
@@ -95,11 +97,12 @@ export async function writeArtifacts(tf: Tf, dir: string, trained: TrainedGroup[
       await checkpoint(`mkdir ${manifest.group}`);
       await fs.mkdir(groupDir);
       await checkpoint(`write ${manifest.group}/${MODEL_FILE}`);
-      await fs.writeFile(join(groupDir, MODEL_FILE), modelJson);
+      await writeDurable(join(groupDir, MODEL_FILE), modelJson);
       await checkpoint(`write ${manifest.group}/${WEIGHTS_FILE}`);
-      await fs.writeFile(join(groupDir, WEIGHTS_FILE), new Uint8Array(files.weights));
+      await writeDurable(join(groupDir, WEIGHTS_FILE), new Uint8Array(files.weights));
       await checkpoint(`write ${manifest.group}/${MANIFEST_FILE}`);
-      await fs.writeFile(join(groupDir, MANIFEST_FILE), JSON.stringify(full, null, 2) + '\n');
+      await writeDurable(join(groupDir, MANIFEST_FILE), JSON.stringify(full, null, 2) + '\n');
+      await syncDirectory(groupDir);
     }
     const index: ArtifactIndex = {
       formatVersion: FORMAT_VERSION,
@@ -107,7 +110,8 @@ export async function writeArtifacts(tf: Tf, dir: string, trained: TrainedGroup[
       createdAt: new Date().toISOString(),
     };
     await checkpoint(`write ${INDEX_FILE}`);
-    await fs.writeFile(join(tmp, INDEX_FILE), JSON.stringify(index, null, 2) + '\n');
+    await writeDurable(join(tmp, INDEX_FILE), JSON.stringify(index, null, 2) + '\n');
+    await syncDirectory(tmp);
     await swapIn(tmp, dir, checkpoint);
   } catch (err) {
     if (tmp !== undefined) {
@@ -115,6 +119,8 @@ export async function writeArtifacts(tf: Tf, dir: string, trained: TrainedGroup[
     }
     throw writeError(dir, err, 'the models to', 'the models there (if any) are unchanged');
   }
+  // The renames themselves, on the disk.
+  await syncDirectory(parent);
 }
 
 const tempPrefix = (dir: string) => `.${basename(dir)}.tmp-`;
@@ -282,14 +288,44 @@ export function isNodeError(err: unknown): err is NodeJS.ErrnoException {
   return typeof err === 'object' && err !== null && 'code' in err && 'message' in err;
 }
 
-/** Writes a file atomically: a temp file beside it, then a rename. */
+/** Writes a file and flushes it to the disk before returning. */
+async function writeDurable(path: string, data: string | Uint8Array): Promise<void> {
+  const file = await fs.open(path, 'w');
+  try {
+    await file.writeFile(data);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+/** Flushes a directory's entries (names created or renamed in it). Some platforms cannot open a directory to sync it: nothing to do there. */
+async function syncDirectory(path: string): Promise<void> {
+  let dir: fs.FileHandle;
+  try {
+    dir = await fs.open(path, 'r');
+  } catch (err) {
+    if (isNodeError(err) && (err.code === 'EISDIR' || err.code === 'EPERM')) {
+      return;
+    }
+    throw err;
+  }
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+/** Writes a file atomically: a temp file beside it (flushed), then a rename. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
   try {
-    await fs.writeFile(tmp, data);
+    await writeDurable(tmp, data);
     await fs.rename(tmp, path);
   } catch (err) {
     await fs.rm(tmp, { force: true });
     throw writeError(path, err, '', 'the file there (if any) is unchanged');
   }
+  await syncDirectory(dirname(path));
 }

@@ -22,7 +22,7 @@ export function describeWith(binaries: string[], name: string, body: () => void)
   } else if (integrationRequired) {
     describe(name, () => {
       it(`needs ${missing.join(', ')} (SYRROCA_REQUIRE_INTEGRATION=1)`, () => {
-        throw new Error(`missing ${missing.join(', ')}: apt-get install prometheus prometheus-alertmanager chromium`);
+        throw new Error(`missing ${missing.join(', ')}: apt-get install prometheus prometheus-alertmanager chromium strace`);
       });
     });
   } else {
