@@ -22,11 +22,12 @@ export function describeWith(binaries: string[], name: string, body: () => void)
   } else if (integrationRequired) {
     describe(name, () => {
       it(`needs ${missing.join(', ')} (SYRROCA_REQUIRE_INTEGRATION=1)`, () => {
-        throw new Error(`missing ${missing.join(', ')}: apt-get install prometheus prometheus-alertmanager chromium strace`);
+        throw new Error(
+          `missing ${missing.join(', ')}: apt-get install prometheus prometheus-alertmanager chromium strace`
+        );
       });
     });
   } else {
-     
     console.warn(`skipping "${name}": ${missing.join(', ')} not installed`);
     describe.skip(name, body);
   }
