@@ -2,7 +2,7 @@
  * Static SVG figures for the self-contained HTML report: pure string building with d3 scales,
  * no DOM, so the demo can draw them in Node. Every text that comes from data goes through `escapeXml`.
  */
-import { scaleLinear, scaleLog, scaleUtc } from 'd3-scale';
+import { scaleLinear, scaleLog, scaleUtc, type ScaleLogarithmic } from 'd3-scale';
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -57,6 +57,31 @@ export function formatNumber(v: number): string {
   }
   const a = Math.abs(v);
   return a >= 1e4 || a < 1e-2 ? v.toExponential(1) : Number(v.toPrecision(3)).toString();
+}
+
+/** Every k-th value so that at most `max` remain, the first kept. */
+function thin<T>(values: T[], max: number): T[] {
+  const k = Math.ceil(values.length / max);
+  return values.filter((_, i) => i % k === 0);
+}
+
+/**
+ * Ticks of a log axis, at most `max`: the powers of ten when the axis spans two or more, else d3's ticks
+ * thinned. d3 gives every 1-9 multiple of each decade, whose labels overlap on a small figure.
+ */
+export function logTicks(scale: Pick<ScaleLogarithmic<number, number>, 'ticks'>, max = 4): number[] {
+  const all = scale.ticks();
+  const decades = all.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
+  return thin(decades.length >= 2 ? decades : all, max);
+}
+
+/** Ticks of a UTC time axis about `spacing` pixels apart: the time of day, and the date at midnight. */
+export function timeTicks(domain: [number, number], width: number, spacing = 90): Array<{ ms: number; label: string }> {
+  const x = scaleUtc().domain(domain).range([0, width]);
+  return x.ticks(Math.max(2, Math.floor(width / spacing))).map((d) => {
+    const iso = d.toISOString();
+    return { ms: d.getTime(), label: iso.slice(11, 16) === '00:00' ? iso.slice(5, 10) : iso.slice(11, 16) };
+  });
 }
 
 export interface TimeSeriesLine {
@@ -138,15 +163,25 @@ export function timeChart(o: TimeChartOptions, m: Margins = MARGINS): string {
   const hline = o.hline
     ? `<line class="threshold" x1="0" x2="${plotW}" y1="${y(o.hline.y)}" y2="${y(o.hline.y)}"/><text class="threshold-label" x="${plotW - 4}" y="${y(o.hline.y) - 4}" text-anchor="end">${escapeXml(o.hline.label)}</text>`
     : '';
-  const xTicks = x.ticks(6).map((d) => ({ at: x(d), label: d.toISOString().slice(5, 16).replace('T', ' ') }));
-  const yTicks = (o.logY ? y.ticks(4) : y.ticks(5)).map((v) => ({ at: y(v), label: formatNumber(v) }));
+  const xTicks = timeTicks([tMin * 1000, tMax * 1000], plotW).map((t) => ({ at: x(t.ms), label: t.label }));
+  const yValues = o.logY ? logTicks(y, 5) : y.ticks(5);
+  const yTicks = yValues.map((v) => ({ at: y(v), label: formatNumber(v) }));
   const legend = o.lines
-    .map((l, i) => `<g transform="translate(${i * 150},-10)"><line class="${l.className}" x1="0" x2="16" y1="0" y2="0"/><text x="20" y="4">${escapeXml(l.label)}</text></g>`)
+    .map(
+      (l, i) =>
+        `<g transform="translate(${i * 150},-10)"><line class="${l.className}" x1="0" x2="16" y1="0" y2="0"/><text x="20" y="4">${escapeXml(l.label)}</text></g>`
+    )
     .join('');
   return (
     `<svg width="${o.width}" height="${o.height}" class="chart" role="img"><g transform="translate(${m.left},${m.top})">` +
     spans +
-    axes(o.width, o.height, { ticks: xTicks, title: 'time (UTC)' }, { ticks: yTicks, title: o.yTitle }, m) +
+    axes(
+      o.width,
+      o.height,
+      { ticks: xTicks, title: `time (UTC, from ${new Date(tMin * 1000).toISOString().slice(0, 10)})` },
+      { ticks: yTicks, title: o.yTitle },
+      m
+    ) +
     paths +
     hline +
     legend +
