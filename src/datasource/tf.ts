@@ -3,7 +3,8 @@
  * never score never download tfjs. Backends are tried in the order SIMD kernels, WebGL, wasm, cpu,
  * starting at the one configured; each one passed over is reported with why, so the panel can say
  * "WebGL is not available here, scoring with wasm". With the SIMD kernels, tfjs (on cpu) only parses
- * the models; the project's WebAssembly SIMD kernels reconstruct with the same weights.
+ * the models; the project's WebAssembly SIMD kernels reconstruct with the same weights, on Web
+ * Workers (src/datasource/workers.ts), or on the page's thread when workers cannot start.
  */
 import { SyrrocaError } from '../core/errors';
 import type { CompiledKernels } from '../core/kernels/loader';
