@@ -1,6 +1,7 @@
 /**
  * The browser side of bench/dashboard.ts: loads the week and the manifests the runner wrote, starts
- * the requested backend as the data source does (its loadTf: the SIMD kernels, or a tfjs backend),
+ * the requested backend as the data source does (its loadTf: the SIMD kernels, on Web Workers when
+ * given their script, or a tfjs backend),
  * builds the seeded models on it and times `scoreGroups` on them, with the reconstruction split in
  * the data source's chunks (inChunks, yielding to the page between them).
  */
@@ -12,11 +13,14 @@ import { loadTf, SCORING_CHUNK } from '../src/datasource/tf';
 import type { Backend } from '../src/datasource/types';
 import { dashboardRuns } from './dashboard-runs';
 
-async function runDashboard(backend: Backend, runs: number) {
+/** `worker`: the SIMD kernels' worker script (without it they run on the page's thread). */
+async function runDashboard(backend: Backend, runs: number, worker?: string) {
   let started = 'none';
+  let workers: number | undefined;
   try {
-    const runtime = await loadTf(backend, 'wasm/');
+    const runtime = await loadTf(backend, 'wasm/', worker);
     started = runtime.backend;
+    workers = runtime.workers;
     const { tf } = runtime;
     const info = (await (await fetch('case.json')).json()) as {
       features: string[];
@@ -38,10 +42,14 @@ async function runDashboard(backend: Backend, runs: number) {
         )
       )
     );
-    const samples = await dashboardRuns(matrix, (m) => scoreGroups(m, models), runs);
-    return { backend: started, samples };
+    try {
+      const samples = await dashboardRuns(matrix, (m) => scoreGroups(m, models), runs);
+      return { backend: started, workers, samples };
+    } finally {
+      models.forEach((m) => m.dispose?.());
+    }
   } catch (e) {
-    return { backend: started, samples: [], error: e instanceof Error ? e.message : String(e) };
+    return { backend: started, workers, samples: [], error: e instanceof Error ? e.message : String(e) };
   }
 }
 

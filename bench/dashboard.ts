@@ -24,7 +24,7 @@ import type { FeatureMatrix, Manifest } from '../src/core/types';
 import { loadNodeFastModel } from '../src/node/kernels';
 import { loadTf } from '../src/node/tf';
 import { simulate } from '../src/sim';
-import { bundlePage, launchBrowser, serveDirectory } from '../tests/browser/harness';
+import { bundleKernelsWorker, bundlePage, launchBrowser, serveDirectory } from '../tests/browser/harness';
 import { dashboardRuns } from './dashboard-runs';
 import { type BenchOptions, type BenchResult } from './measure';
 
@@ -116,14 +116,18 @@ function writeCase(dir: string, c: DashboardCase): void {
   );
 }
 
+/** What a Chromium figure runs: a data source backend; `simd-page` is `simd` without its worker script (the page's thread). */
+export type ChromiumMode = 'simd' | 'simd-page' | 'wasm' | 'webgl';
+
 export async function dashboardChromium(
   options: BenchOptions,
-  backends: Array<'simd' | 'wasm' | 'webgl'> = ['simd', 'wasm', 'webgl']
+  modes: ChromiumMode[] = ['simd', 'simd-page', 'wasm', 'webgl']
 ): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'syrroca-bench-'));
   const out: BenchResult[] = [];
   try {
     await bundlePage(join(__dirname, 'dashboard.page.ts'), dir, 'syrroca dashboard bench');
+    await bundleKernelsWorker(join(dir, 'kernels.worker.js'));
     writeCase(dir, dashboardCase());
     const wasm = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
     mkdirSync(join(dir, 'wasm'));
@@ -132,34 +136,44 @@ export async function dashboardChromium(
     }
     const server = await serveDirectory(dir);
     try {
-      for (const backend of backends) {
+      for (const mode of modes) {
+        const backend = mode === 'simd-page' ? 'simd' : mode;
         const browser = await launchBrowser(backend === 'webgl' ? ['--enable-unsafe-swiftshader'] : []);
         try {
           const { page, errors } = await browser.newPage();
           await page.goto(server.url);
           const r = (await page.evaluate(
-            ([b, runs]) =>
-              (window as unknown as { runDashboard: (b: string, runs: number) => Promise<unknown> }).runDashboard(
-                b,
-                runs
-              ),
-            [backend, backend === 'webgl' ? Math.min(options.runs, 2) : Math.min(options.runs, 3)] as const
-          )) as { backend: string; samples: number[]; error?: string };
-          const name = `dashboard-7d-chromium-${backend}`;
-          if (r.error || r.backend !== backend) {
+            ([b, runs, worker]) =>
+              (
+                window as unknown as {
+                  runDashboard: (b: string, runs: number, worker?: string) => Promise<unknown>;
+                }
+              ).runDashboard(b, runs, worker),
+            [
+              backend,
+              backend === 'webgl' ? Math.min(options.runs, 2) : Math.min(options.runs, 3),
+              mode === 'simd' ? 'kernels.worker.js' : undefined,
+            ] as const
+          )) as { backend: string; samples: number[]; workers?: number; error?: string };
+          const name = `dashboard-7d-chromium-${mode}`;
+          if (r.error || r.backend !== backend || (mode === 'simd' && !r.workers)) {
             out.push({
               name,
               impl: backend === 'simd' ? 'project' : 'tfjs',
               unit: 's',
-              note: `not measured: ${r.error ?? `the page started ${r.backend}`}`,
+              note: `not measured: ${r.error ?? (r.backend !== backend ? `the page started ${r.backend}` : 'no Web Worker started')}`,
             });
           } else {
+            const on =
+              backend === 'simd'
+                ? `the project's SIMD kernels ${r.workers ? `on ${r.workers} Web Workers per model` : "on the page's thread"}`
+                : `tfjs ${backend === 'webgl' ? 'on SwiftShader software GL' : 'wasm SIMD'}`;
             out.push({
               name,
               impl: backend === 'simd' ? 'project' : `tfjs-${backend}`,
               unit: 's',
               samples: r.samples,
-              note: `${backend === 'simd' ? "the project's SIMD kernels on the page's thread" : `tfjs ${backend === 'webgl' ? 'on SwiftShader software GL' : 'wasm SIMD'}`} in headless Chromium, the data source's chunks; ${errors.length} console errors`,
+              note: `${on} in headless Chromium, the data source's chunks; ${errors.length} console errors`,
             });
           }
         } finally {

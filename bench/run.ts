@@ -21,7 +21,7 @@ function entries(only: Set<string> | null): BenchEntry[] {
   /** Figures named `name` are wanted (`--only` names them or a prefix of them). */
   const wanted = (name: string) => !only || [...only].some((o) => name.startsWith(o) || o.startsWith(name));
   // Software WebGL (SwiftShader) takes minutes per 7-day run on 2 cores: measured only when named.
-  const browser = (['simd', 'wasm', 'webgl'] as const).filter((b) =>
+  const browser = (['simd', 'simd-page', 'wasm', 'webgl'] as const).filter((b) =>
     b === 'webgl' ? only?.has('dashboard-7d-chromium-webgl') : wanted(`dashboard-7d-chromium-${b}`)
   );
   return [

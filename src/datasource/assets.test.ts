@@ -1,4 +1,4 @@
-import { appRoot, bundledModelsUrl, dataProxyUrl, modelsRouteUrl, wasmPath } from './assets';
+import { appRoot, bundledModelsUrl, dataProxyUrl, kernelsWorkerUrl, modelsRouteUrl, wasmPath } from './assets';
 
 describe('appRoot', () => {
   it('maps the data source served under its own id (Grafana 12) to the app', () => {
@@ -25,8 +25,9 @@ describe('appRoot', () => {
 describe('asset URLs', () => {
   const root = 'public/plugins/syrroca-radiography-app/';
 
-  it('finds the wasm binaries and the demo models under the app root', () => {
+  it('finds the wasm binaries, the kernels worker script and the demo models under the app root', () => {
     expect(wasmPath(root)).toBe('public/plugins/syrroca-radiography-app/wasm/');
+    expect(kernelsWorkerUrl(root)).toBe('public/plugins/syrroca-radiography-app/kernels.worker.js');
     expect(bundledModelsUrl(root)).toBe('public/plugins/syrroca-radiography-app/models/demo/');
   });
 

@@ -23,6 +23,9 @@ export function appRoot(datasourceBase: string): string {
 /** Prefix for tfjs' `setWasmPaths`: the folder holding `tfjs-backend-wasm*.wasm`. */
 export const wasmPath = (root: string) => `${root}wasm/`;
 
+/** The script of the `simd` backend's Web Workers (a webpack entry of its own, see webpack.config.ts). */
+export const kernelsWorkerUrl = (root: string) => `${root}kernels.worker.js`;
+
 /** The demo models' folder (its `models.json` index and one folder per group). */
 export const bundledModelsUrl = (root: string) => `${root}models/demo/`;
 

@@ -23,7 +23,9 @@ import type { FeatureMatrix } from '../core/types';
 import { RadiographyDataSource } from './datasource';
 import { modelsFolder, type Files } from './testing/artifacts';
 import { fakeTemplateSrv } from './testing/fixtures';
+import { ThreadlessWorker } from './testing/threadlessWorker';
 import type { RadiographyOptions, RadiographyQuery } from './types';
+import { kernelWorkerCount } from './workers';
 
 // Real tfjs and Grafana's components are slow to start on a busy machine: no test here is about speed.
 jest.setTimeout(60_000);
@@ -229,18 +231,50 @@ describe('RadiographyDataSource', () => {
     }
   });
 
-  it('scores with the SIMD kernels what tfjs scores, within 1e-5 relative', async () => {
+  /** The scores of the cpu and simd backends on the same query, the simd frames checked against the cpu ones within 1e-5 relative. */
+  async function simdAgainstCpu(): Promise<DataFrame[]> {
     const [cpu, simd] = await Promise.all(
       (['cpu', 'simd'] as const).map((backend) => run(datasource({ backend }), request([{ groups: ['$group'] }])))
     );
     expect(simd.errors).toBeUndefined();
-    expect((simd.data as DataFrame[])[0].meta?.notices?.[0].text).toMatch(/scored on WebAssembly SIMD kernels in/);
     (cpu.data as DataFrame[]).forEach((frame, i) => {
       const expected = frame.fields[1].values as number[];
       const actual = (simd.data as DataFrame[])[i].fields[1].values as number[];
       expect(actual).toHaveLength(expected.length);
       actual.forEach((mse, j) => expect(Math.abs(mse - expected[j])).toBeLessThanOrEqual(1e-5 * expected[j] + 1e-9));
     });
+    return simd.data as DataFrame[];
+  }
+
+  it('scores with the SIMD kernels on Web Workers what tfjs scores, within 1e-5 relative', async () => {
+    Object.assign(globalThis, { Worker: ThreadlessWorker });
+    ThreadlessWorker.started = [];
+    ThreadlessWorker.terminated = 0;
+    try {
+      const [frame] = await simdAgainstCpu();
+      const workers = kernelWorkerCount();
+      expect(frame.meta?.notices?.[0].text).toMatch(
+        new RegExp(`scored on WebAssembly SIMD kernels \\(${workers} Web Workers?\\) in`)
+      );
+      // One worker to learn that workers start (stopped at once), then each of the 2 models' own.
+      expect(ThreadlessWorker.started).toEqual(Array(1 + 2 * workers).fill(`${ROOT}kernels.worker.js`));
+      expect(ThreadlessWorker.terminated).toBe(1);
+    } finally {
+      delete (globalThis as { Worker?: unknown }).Worker;
+    }
+  });
+
+  it("scores with the SIMD kernels on the page's thread when Web Workers cannot start, and says so", async () => {
+    expect(typeof Worker).toBe('undefined');
+    const [frame] = await simdAgainstCpu();
+    const notices = frame.meta?.notices?.map((n) => [n.severity, n.text]) ?? [];
+    expect(notices[0]).toEqual([
+      'warning',
+      `Web Workers could not start from ${ROOT}kernels.worker.js (this browser has no Web Workers), so the SIMD ` +
+        "kernels score on the page's thread, slower and with the page less responsive: allow workers from the " +
+        "plugin's folder (Content-Security-Policy worker-src) or check that the plugin is complete",
+    ]);
+    expect(notices[1][1]).toMatch(/scored on WebAssembly SIMD kernels in/);
   });
 
   it('says which backend scored and how long it took', async () => {

@@ -23,7 +23,15 @@ import { SyrrocaError } from '../core/errors';
 import type { Manifest } from '../core/types';
 import { createPrometheusClient } from '../prom';
 import type { PrometheusClient } from '../prom/types';
-import { appRoot, bundledModelsUrl, dataProxyUrl, DATASOURCE_ID, modelsRouteUrl, wasmPath } from './assets';
+import {
+  appRoot,
+  bundledModelsUrl,
+  dataProxyUrl,
+  DATASOURCE_ID,
+  kernelsWorkerUrl,
+  modelsRouteUrl,
+  wasmPath,
+} from './assets';
 import { grafanaFetch } from './fetch';
 import { planForecast, runForecast } from './forecast';
 import { forecastFrames, forecastMeta } from './forecastFrames';
@@ -43,7 +51,6 @@ import {
 } from './types';
 import { RadiographyVariableSupport } from './variableSupport';
 import { interpolateKpi, resolveGroups, resolveQuerySetVars } from './variables';
-
 
 export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, RadiographyOptions> {
   private readonly options: RadiographyOptions;
@@ -113,10 +120,12 @@ export class RadiographyDataSource extends DataSourceApi<RadiographyQuery, Radio
 
   /** tfjs with its backend, loaded once per data source instance (a failed load is tried again next time). */
   tfRuntime(): Promise<TfRuntime> {
-    this.runtime ??= loadTf(this.options.backend ?? 'auto', wasmPath(this.root)).catch((err) => {
-      this.runtime = undefined;
-      throw err;
-    });
+    this.runtime ??= loadTf(this.options.backend ?? 'auto', wasmPath(this.root), kernelsWorkerUrl(this.root)).catch(
+      (err) => {
+        this.runtime = undefined;
+        throw err;
+      }
+    );
     return this.runtime;
   }
 

@@ -54,6 +54,24 @@ describe('runMeta', () => {
     expect(meta.custom?.syrroca).toMatchObject({ backend: 'wasm', step: 30, steps: 10, groups: ['cpu'] });
   });
 
+  it('says how many Web Workers scored, or why the SIMD kernels scored on the page instead', () => {
+    const on = runMeta({ runtime: { backend: 'simd', fallbacks: [], workers: 2 }, verified: true }, plan, outcome);
+    expect(on.notices?.[0].text).toMatch(
+      /^cpu: 10 steps of 30 s scored on WebAssembly SIMD kernels \(2 Web Workers\) in 1\.50 s/
+    );
+    expect(on.custom?.syrroca).toMatchObject({ backend: 'simd', workers: 2 });
+    const problem = 'Web Workers could not start from kernels.worker.js (blocked)';
+    const off = runMeta(
+      { runtime: { backend: 'simd', fallbacks: [], workers: 0, workersProblem: problem }, verified: true },
+      plan,
+      outcome
+    );
+    expect(off.notices?.slice(0, 2).map((n) => [n.severity, n.text])).toEqual([
+      ['warning', problem],
+      ['info', expect.stringMatching(/^cpu: 10 steps of 30 s scored on WebAssembly SIMD kernels in 1\.50 s/)],
+    ]);
+  });
+
   it('warns when the hashes could not be checked and when the data is coarser than the step', () => {
     const meta = runMeta({ runtime: { backend: 'webgl', fallbacks: [] }, verified: false }, plan, {
       ...outcome,

@@ -11,7 +11,7 @@ import type { KpiSeries, ScoringOutcome, ScoringPlan } from './scoring';
 import { BACKEND_NAMES, type TfRuntime } from './tf';
 
 export interface RunInfo {
-  runtime: Pick<TfRuntime, 'backend' | 'fallbacks'>;
+  runtime: Pick<TfRuntime, 'backend' | 'fallbacks' | 'workers' | 'workersProblem'>;
   /** False when the model hashes could not be checked (no crypto.subtle). */
   verified: boolean;
   /** Time to load tfjs and the models, when this query waited for it. */
@@ -22,6 +22,8 @@ export interface RunInfo {
 export interface RunDetails {
   backend: string;
   fallbacks: string[];
+  /** Web Workers per model of the `simd` backend (0: the page's thread). */
+  workers?: number;
   step: number;
   groups: string[];
   steps: number;
@@ -41,13 +43,17 @@ export function runMeta(info: RunInfo, plan: ScoringPlan, outcome: ScoringOutcom
   for (const reason of info.runtime.fallbacks) {
     notices.push({ severity: 'warning', text: `${reason}; scoring with ${backend} instead` });
   }
+  if (info.runtime.workersProblem) {
+    notices.push({ severity: 'warning', text: info.runtime.workersProblem });
+  }
+  const workers = info.runtime.workers ?? 0;
   const groups = plan.models.map((m) => m.manifest.group);
   const steps = Math.max(0, Math.round((plan.end - plan.first) / plan.step) + 1);
   const { prometheusMs, scoringMs } = outcome.timings;
   notices.push({
     severity: 'info',
     text:
-      `${groups.join(', ')}: ${steps} steps of ${plan.step} s scored on ${backend} in ${seconds(scoringMs)} ` +
+      `${groups.join(', ')}: ${steps} steps of ${plan.step} s scored on ${backend}${workers > 0 ? ` (${workers} Web Worker${workers > 1 ? 's' : ''})` : ''} in ${seconds(scoringMs)} ` +
       `(Prometheus ${seconds(prometheusMs)}${info.loadMs !== undefined ? `, loading tfjs and models ${seconds(info.loadMs)}` : ''})`,
   });
   if (!info.verified) {
@@ -96,6 +102,7 @@ export function runMeta(info: RunInfo, plan: ScoringPlan, outcome: ScoringOutcom
   const details: RunDetails = {
     backend: info.runtime.backend,
     fallbacks: info.runtime.fallbacks,
+    ...(info.runtime.workers !== undefined ? { workers: info.runtime.workers } : {}),
     step: plan.step,
     groups,
     steps,

@@ -97,6 +97,16 @@ describe('inChunks', () => {
     );
     expect(model.calls).toEqual([1]);
   });
+
+  it('stops at once when the query is cancelled while a chunk is still with the workers', async () => {
+    const controller = new AbortController();
+    const model = fakeModel(manifest({ group: 'cpu', window: 2 }), (w) => new Float32Array(w.length));
+    // A chunk that never comes back, as one still running on a worker.
+    const pending = { ...model, reconstruct: () => new Promise<Float32Array>(() => undefined) };
+    const run = inChunks(pending, 1, controller.signal).reconstruct(new Float32Array(6), 3);
+    controller.abort();
+    await expect(run).rejects.toThrow('cancelled');
+  });
 });
 
 describe('runScoring', () => {

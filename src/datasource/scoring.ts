@@ -111,8 +111,27 @@ export class ScoringCancelled extends SyrrocaError {
 }
 
 /**
+ * `work`, or ScoringCancelled as soon as `signal` aborts: a chunk already handed to Web Workers
+ * finishes there, unseen, instead of holding the cancelled query until it does.
+ */
+function unlessAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) {
+    return work;
+  }
+  return new Promise((resolve, reject) => {
+    const stop = () => reject(new ScoringCancelled());
+    if (signal.aborted) {
+      stop();
+    }
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
+/**
  * The model with its reconstruction cut into chunks of `chunk` windows, yielding to the browser in
- * between and stopping there when `signal` aborts. Rows are independent, so chunks change no result.
+ * between and stopping when `signal` aborts, without waiting for the chunk under way. Rows are
+ * independent, so chunks change no result.
  */
 export function inChunks(model: ScoringModel, chunk: number, signal?: AbortSignal): ScoringModel {
   return {
@@ -126,7 +145,10 @@ export function inChunks(model: ScoringModel, chunk: number, signal?: AbortSigna
         }
         const size = Math.min(chunk, count - start);
         out.set(
-          await model.reconstruct(windows.subarray(start * stride, (start + size) * stride), size),
+          await unlessAborted(
+            model.reconstruct(windows.subarray(start * stride, (start + size) * stride), size),
+            signal
+          ),
           start * stride
         );
         await yieldToBrowser();

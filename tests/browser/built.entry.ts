@@ -18,7 +18,7 @@ declare global {
       moduleUrl: string,
       baseUrl: string,
       backend: string
-    ): Promise<{ backend: string; fallbacks: string[] }>;
+    ): Promise<{ backend: string; fallbacks: string[]; workers?: number; workersProblem?: string }>;
   }
 }
 
@@ -63,8 +63,8 @@ window.syrrocaLoadBackend = async (moduleUrl, baseUrl, choice) => {
     jsonData: { backend: choice },
   };
   const datasource = new plugin.DataSourceClass(settings as never) as unknown as {
-    tfRuntime(): Promise<{ backend: string; fallbacks: string[] }>;
+    tfRuntime(): Promise<{ backend: string; fallbacks: string[]; workers?: number; workersProblem?: string }>;
   };
-  const { backend, fallbacks } = await datasource.tfRuntime();
-  return { backend, fallbacks };
+  const { backend, fallbacks, workers, workersProblem } = await datasource.tfRuntime();
+  return { backend, fallbacks, workers, workersProblem };
 };

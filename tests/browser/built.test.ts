@@ -45,7 +45,7 @@ describeWithChromium('the built data source in Chromium', () => {
     }
   });
 
-  it('loads tfjs and the SIMD kernels from their lazy chunks and the wasm binaries from the app folder', async () => {
+  it('loads tfjs and the SIMD kernels from their lazy chunks, their worker script and the wasm binaries from the app folder', async () => {
     const browser = await launchBrowser(['--disable-3d-apis']);
     try {
       const { page, errors } = await browser.newPage();
@@ -62,8 +62,10 @@ describeWithChromium('the built data source in Chromium', () => {
           backend,
         ] as const);
       expect((await load('wasm')).backend).toBe('wasm');
-      // The SIMD kernels come in their own chunk, from the app's folder too.
-      expect((await load('simd')).backend).toBe('simd');
+      // The SIMD kernels come in their own chunk, from the app's folder too, and start their Web Workers from there.
+      const simd = await load('simd');
+      expect(simd).toMatchObject({ backend: 'simd', workersProblem: undefined });
+      expect(simd.workers).toBeGreaterThanOrEqual(1);
       expect(requested.filter((r) => r.status >= 400)).toEqual([]);
       const scripts = requested.filter((r) => r.path.endsWith('.js') && r.path !== '/bundle.js').map((r) => r.path);
       expect(scripts[0]).toBe(`${DATASOURCE}module.js`);
@@ -73,6 +75,7 @@ describeWithChromium('the built data source in Chromium', () => {
       const chunks = scripts.filter((path) => path !== `${DATASOURCE}module.js`);
       expect(chunks.filter((path) => !path.startsWith(APP))).toEqual([]);
       expect(chunks).toContain(`${APP}kernels.js`);
+      expect(chunks).toContain(`${APP}kernels.worker.js`);
       expect(requested.map((r) => r.path)).toContain(`${APP}wasm/tfjs-backend-wasm-simd.wasm`);
       expect(errors).toEqual([]);
     } finally {

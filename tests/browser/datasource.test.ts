@@ -21,6 +21,7 @@ import type { BackendChoice } from '../../src/datasource/types';
 import type { PlainFrame, RunResult } from './datasource.entry';
 import {
   blockWebGl,
+  bundleKernelsWorker,
   bundlePage,
   describeWithChromium,
   launchBrowser,
@@ -133,13 +134,15 @@ describeWithChromium('the data source in Chromium', () => {
         reference.set(key(s.group, s.t), s.mse);
       }
 
-      // The page, with the files where Grafana serves them: the models as the bundled ones, tfjs' wasm, Grafana's icons.
+      // The page, with the files where Grafana serves them: the models as the bundled ones, tfjs' wasm, the
+      // kernels' worker script, Grafana's icons.
       await bundlePage(resolve(__dirname, 'datasource.entry.tsx'), work, 'syrroca data source');
       mkdirSync(page);
       for (const file of ['index.html', 'bundle.js']) {
         copyFileSync(join(work, file), join(page, file));
       }
       cpSync(models, join(page, APP, 'models/demo'), { recursive: true });
+      await bundleKernelsWorker(join(page, APP, 'kernels.worker.js'));
       const wasm = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
       mkdirSync(join(page, APP, 'wasm'), { recursive: true });
       for (const file of readdirSync(wasm).filter((f) => f.endsWith('.wasm'))) {
@@ -169,6 +172,8 @@ describeWithChromium('the data source in Chromium', () => {
       backend: BackendChoice;
       webgl: boolean;
       blockWasm?: boolean;
+      /** A Content-Security-Policy for the page, as a Grafana behind a strict proxy may send. */
+      csp?: string;
       screenshot?: string;
     }) {
       const browser = await launchBrowser(options.webgl ? ['--enable-unsafe-swiftshader'] : ['--disable-3d-apis']);
@@ -180,6 +185,13 @@ describeWithChromium('the data source in Chromium', () => {
         }
         if (options.blockWasm) {
           await tab.route('**/*.wasm', (route) => route.abort('blockedbyclient'));
+        }
+        const csp = options.csp;
+        if (csp) {
+          await tab.route(server.url, async (route) => {
+            const response = await route.fetch();
+            await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
+          });
         }
         await tab.goto(server.url);
         const result: RunResult = await tab.evaluate((request) => window.syrrocaRun(request), {
@@ -250,7 +262,11 @@ describeWithChromium('the data source in Chromium', () => {
     const noticesOf = (frames: PlainFrame[]) => frames.flatMap((f) => f.notices);
 
     /** Save & test passes, every query type returns, the MSE match the CLI's, and nothing is passed over. */
-    function expectACleanRunOn(backend: string, { result, errors }: Awaited<ReturnType<typeof runInChromium>>) {
+    function expectACleanRunOn(
+      backend: string,
+      { result, errors }: Awaited<ReturnType<typeof runInChromium>>,
+      on = ''
+    ) {
       expect(result.errors).toEqual([]);
       expect(result.test.status).toBe('success');
       expect(result.test.message).toMatch(
@@ -263,16 +279,36 @@ describeWithChromium('the data source in Chromium', () => {
       const notices = noticesOf(result.frames);
       expect(notices.filter((n) => n.severity === 'warning')).toEqual([]);
       expect(notices.find((n) => n.severity === 'info')?.text).toMatch(
-        new RegExp(`^cpu, memory, network, filesystem: 121 steps of 30 s scored on ${backend} in`)
+        new RegExp(`^cpu, memory, network, filesystem: 121 steps of 30 s scored on ${backend}${on} in`)
       );
       expect(errors).toEqual([]);
     }
 
-    it('scores with the SIMD kernels by default as syrroca score does, and returns every query type', async () => {
+    it('scores with the SIMD kernels on Web Workers by default as syrroca score does, and returns every query type', async () => {
       expectACleanRunOn(
         'WebAssembly SIMD kernels',
-        await runInChromium({ backend: 'auto', webgl: true, screenshot: 'datasource.png' })
+        await runInChromium({ backend: 'auto', webgl: true, screenshot: 'datasource.png' }),
+        ' \\([1-4] Web Workers?\\)'
       );
+    });
+
+    it("scores with the SIMD kernels on the page's thread when the page may not start workers, and says so", async () => {
+      const { result, errors } = await runInChromium({ backend: 'simd', webgl: false, csp: "worker-src 'none'" });
+      expect(result.errors).toEqual([]);
+      expect(result.test.message).toContain('the models run on WebAssembly SIMD kernels.');
+      expectScoresMatchTheCli(result.frames);
+      const notices = noticesOf(result.frames);
+      // Each query's frames say it, and say nothing else is wrong.
+      expect([...new Set(notices.filter((n) => n.severity === 'warning').map((n) => n.text))]).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^Web Workers could not start from ${APP}/kernels\\.worker\\.js \\(.+\\), so the SIMD kernels score on the page's thread`
+          )
+        ),
+      ]);
+      expect(notices.find((n) => n.severity === 'info')?.text).toMatch(/scored on WebAssembly SIMD kernels in/);
+      // The only console errors are the refused workers themselves.
+      expect(errors.filter((e) => !/Content Security Policy/.test(e))).toEqual([]);
     });
 
     it('scores with WebGL as syrroca score does when WebGL is chosen', async () => {

@@ -40,18 +40,15 @@ export function describeWithChromium(name: string, body: () => void): void {
 
 const ROOT = resolve(__dirname, '../..');
 
-/**
- * Bundles `entry` (a .tsx file that mounts components into `#root`) into `dir/bundle.js` with an
- * `index.html` around it. React runs its development build, so its warnings reach the console.
- */
-export async function bundlePage(entry: string, dir: string, title = 'syrroca browser test'): Promise<void> {
+/** Bundles `entry` and what it imports into one classic script `outfile` (no chunks: lazy imports are inlined). */
+async function bundle(entry: string, outfile: string): Promise<void> {
   // esbuild is a dependency of tsx; required here so jest's module system leaves its native binary alone.
 
   const esbuild: typeof import('esbuild') = require('esbuild');
   const result = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
-    outfile: join(dir, 'bundle.js'),
+    outfile,
     format: 'iife',
     platform: 'browser',
     target: 'chrome120',
@@ -67,11 +64,27 @@ export async function bundlePage(entry: string, dir: string, title = 'syrroca br
   if (result.errors.length) {
     throw new Error(result.errors.map((e) => e.text).join('\n'));
   }
+}
+
+/**
+ * Bundles `entry` (a .tsx file that mounts components into `#root`) into `dir/bundle.js` with an
+ * `index.html` around it. React runs its development build, so its warnings reach the console.
+ */
+export async function bundlePage(entry: string, dir: string, title = 'syrroca browser test'): Promise<void> {
+  await bundle(entry, join(dir, 'bundle.js'));
   writeFileSync(
     join(dir, 'index.html'),
     `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${title}</title></head>` +
       `<body style="margin:0"><div id="root"></div><script src="bundle.js"></script></body></html>`
   );
+}
+
+/**
+ * The SIMD kernels' Web Worker script, as the plugin's webpack build makes it (its `kernels.worker`
+ * entry), written to `file` (the app's root: `kernelsWorkerUrl` in src/datasource/assets.ts).
+ */
+export function bundleKernelsWorker(file: string): Promise<void> {
+  return bundle(join(ROOT, 'src/datasource/kernels.worker.ts'), file);
 }
 
 const TYPES: Record<string, string> = {

@@ -17,6 +17,8 @@ export interface KernelPort {
 
 export interface WorkerPort extends KernelPort {
   terminate(): void;
+  /** Called when the worker dies (uncaught error, failed load): its pending requests then reject. */
+  onError?(handler: (error: Error) => void): void;
 }
 
 export interface FastModelOptions {
@@ -272,6 +274,7 @@ class Dropout {
 
 class Client {
   private next = 1;
+  private failed: Error | undefined;
   private readonly pending = new Map<number, { resolve: (a: Answer) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly port: WorkerPort) {
@@ -285,11 +288,21 @@ class Client {
         p?.reject(new Error(`kernel worker: ${reply.message}`));
       }
     });
+    port.onError?.((error) => {
+      this.failed = new Error(`kernel worker: ${error.message}`);
+      const pending = [...this.pending.values()];
+      this.pending.clear();
+      pending.forEach((p) => p.reject(this.failed!));
+    });
   }
 
   call(request: Request, transfer: Transferable[] = []): Promise<Answer> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
+      if (this.failed) {
+        reject(this.failed);
+        return;
+      }
       this.pending.set(id, { resolve, reject });
       this.port.post({ ...request, id }, transfer);
     });

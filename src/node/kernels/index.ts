@@ -51,6 +51,7 @@ export function nodeKernelPorts(count: number): WorkerPort[] {
     return {
       post: (message, transfer) => worker.postMessage(message, transfer as ArrayBuffer[]),
       listen: (handler) => worker.on('message', handler),
+      onError: (handler) => worker.on('error', handler),
       terminate: () => void worker.terminate(),
     };
   });

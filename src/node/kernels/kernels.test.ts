@@ -3,7 +3,8 @@ import { readFileSync } from 'fs';
 import { autoencoderShape } from '../../core/model';
 import type { AutoencoderWeights } from '../../core/kernels/autoencoder';
 import { compileKernelSources, EMBEDDED_MODULE, embeddedModuleText } from './build';
-import { loadNodeFastModel, nodeKernels } from '.';
+import { loadParallelModel } from '../../core/kernels/parallel';
+import { loadNodeFastModel, nodeKernelPorts, nodeKernels } from '.';
 
 function uniform(seed: number): () => number {
   let s = seed >>> 0;
@@ -87,5 +88,24 @@ describe('the fast kernels in Node', () => {
     const relaxed = await (await loadNodeFastModel(weights, { threads: 0, flavour: 'relaxed-simd' })).reconstruct(x, n);
     const scale = Math.max(...plain.map(Math.abs));
     relaxed.forEach((v, i) => expect(Math.abs(v - plain[i])).toBeLessThan(1e-5 * scale));
+  });
+
+  it('rejects what a worker that died still owed, and everything asked of it after', async () => {
+    const [port] = nodeKernelPorts(1);
+    let die: (error: Error) => void = () => undefined;
+    const model = await loadParallelModel(
+      randomWeights(3, 4, 1),
+      [{ ...port, onError: (handler) => (die = handler) }],
+      await nodeKernels()
+    );
+    try {
+      const windows = new Float32Array(16 * 4 * 3);
+      const owed = model.reconstruct(windows, 16);
+      die(new Error('out of memory'));
+      await expect(owed).rejects.toThrow('kernel worker: out of memory');
+      await expect(model.reconstruct(windows, 16)).rejects.toThrow('kernel worker: out of memory');
+    } finally {
+      model.dispose();
+    }
   });
 });
