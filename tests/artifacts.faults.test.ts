@@ -23,6 +23,13 @@ async function hashes(models: string): Promise<string> {
   return (await readArtifacts(models)).map((g) => `${g.manifest.group}:${g.manifest.contentHash}`).join(' ');
 }
 
+/** The lines `syrroca <command>` wrote about itself on stderr (tfjs may warn around them), newline-ended. */
+const errorLines = (result: CliResult, command: string) =>
+  result.stderr
+    .split('\n')
+    .filter((l) => l.startsWith(`syrroca ${command}:`))
+    .join('\n') + '\n';
+
 /** `syrroca <args>` under `ulimit -f <blocks>` (1 KiB blocks in bash); Node ignores SIGXFSZ, so writes fail with EFBIG. */
 function runLimited(blocks: number, args: string[]): Promise<CliResult> {
   return collect(
@@ -128,12 +135,7 @@ describe('the model artifact under faults', () => {
       // 8 KiB: the small files of the artifact fit, the weights do not.
       const result = await runLimited(8, train(3));
       expect(result.code).toBe(1);
-      expect(
-        result.stderr
-          .split('\n')
-          .filter((l) => l.startsWith('syrroca train:'))
-          .join('\n') + '\n'
-      ).toMatch(full(models));
+      expect(errorLines(result, 'train')).toMatch(full(models));
       expect(await hashes(models)).toBe(before);
       expect(readdirSync(work)).toEqual(['models']);
     }, 120_000);
@@ -142,12 +144,7 @@ describe('the model artifact under faults', () => {
       const out = join(work, 'scores.jsonl');
       const result = await runLimited(8, ['score', '--csv', csv, '--models', models, '--out', out]);
       expect(result.code).toBe(1);
-      expect(
-        result.stderr
-          .split('\n')
-          .filter((l) => l.startsWith('syrroca score:'))
-          .join('\n') + '\n'
-      ).toMatch(full(out));
+      expect(errorLines(result, 'score')).toMatch(full(out));
       expect(readdirSync(work)).toEqual(['models']);
     }, 120_000);
 
@@ -173,12 +170,7 @@ describe('the model artifact under faults', () => {
         const before = await hashes(target);
         const run = await runCli(train(4, target));
         expect(run.code).toBe(1);
-        expect(
-          run.stderr
-            .split('\n')
-            .filter((l) => l.startsWith('syrroca train:'))
-            .join('\n') + '\n'
-        ).toMatch(full(target));
+        expect(errorLines(run, 'train')).toMatch(full(target));
         expect(await hashes(target)).toBe(before);
         expect(readdirSync(mount.path)).toEqual(['models']);
       },

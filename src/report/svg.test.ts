@@ -1,4 +1,4 @@
-import { scaleLog } from 'd3-scale';
+import { scaleLog, scaleUtc } from 'd3-scale';
 
 import { radiographyFigure } from './radiography';
 import { logTicks, timeTicks } from './svg';
@@ -28,13 +28,22 @@ describe('timeTicks', () => {
   const day = Date.UTC(2026, 0, 9);
 
   it('labels a day with the time of day, and midnight with the date', () => {
-    const ticks = timeTicks([day + 3600_000, day + 24 * 3600_000], 400);
+    const ticks = timeTicks(
+      scaleUtc()
+        .domain([day + 3600_000, day + 24 * 3600_000])
+        .range([0, 400])
+    );
     expect(ticks.map((t) => t.label)).toEqual(['06:00', '12:00', '18:00', '01-10']);
   });
 
   it('puts the ticks about the spacing apart, whatever the width', () => {
     for (const width of [200, 400, 800]) {
-      const n = timeTicks([day, day + 24 * 3600_000], width, 90).length;
+      const n = timeTicks(
+        scaleUtc()
+          .domain([day, day + 24 * 3600_000])
+          .range([0, width]),
+        90
+      ).length;
       expect(n).toBeLessThanOrEqual(Math.floor(width / 90) + 2);
       expect(n).toBeGreaterThanOrEqual(2);
     }

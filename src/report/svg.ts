@@ -2,7 +2,7 @@
  * Static SVG figures for the self-contained HTML report: pure string building with d3 scales,
  * no DOM, so the demo can draw them in Node. Every text that comes from data goes through `escapeXml`.
  */
-import { scaleLinear, scaleLog, scaleUtc, type ScaleLogarithmic } from 'd3-scale';
+import { scaleLinear, scaleLog, scaleUtc, type ScaleLogarithmic, type ScaleTime } from 'd3-scale';
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -75,12 +75,12 @@ export function logTicks(scale: Pick<ScaleLogarithmic<number, number>, 'ticks'>,
   return thin(decades.length >= 2 ? decades : all, max);
 }
 
-/** Ticks of a UTC time axis about `spacing` pixels apart: the time of day, and the date at midnight. */
-export function timeTicks(domain: [number, number], width: number, spacing = 90): Array<{ ms: number; label: string }> {
-  const x = scaleUtc().domain(domain).range([0, width]);
-  return x.ticks(Math.max(2, Math.floor(width / spacing))).map((d) => {
+/** Ticks of a UTC time axis (milliseconds) about `spacing` pixels apart: the time of day, and the date at midnight. */
+export function timeTicks(x: ScaleTime<number, number>, spacing = 90): Array<{ at: number; label: string }> {
+  const [from, to] = x.range();
+  return x.ticks(Math.max(2, Math.floor(Math.abs(to - from) / spacing))).map((d) => {
     const iso = d.toISOString();
-    return { ms: d.getTime(), label: iso.slice(11, 16) === '00:00' ? iso.slice(5, 10) : iso.slice(11, 16) };
+    return { at: x(d), label: iso.slice(11, 16) === '00:00' ? iso.slice(5, 10) : iso.slice(11, 16) };
   });
 }
 
@@ -163,7 +163,7 @@ export function timeChart(o: TimeChartOptions, m: Margins = MARGINS): string {
   const hline = o.hline
     ? `<line class="threshold" x1="0" x2="${plotW}" y1="${y(o.hline.y)}" y2="${y(o.hline.y)}"/><text class="threshold-label" x="${plotW - 4}" y="${y(o.hline.y) - 4}" text-anchor="end">${escapeXml(o.hline.label)}</text>`
     : '';
-  const xTicks = timeTicks([tMin * 1000, tMax * 1000], plotW).map((t) => ({ at: x(t.ms), label: t.label }));
+  const xTicks = timeTicks(x);
   const yValues = o.logY ? logTicks(y, 5) : y.ticks(5);
   const yTicks = yValues.map((v) => ({ at: y(v), label: formatNumber(v) }));
   const legend = o.lines
